@@ -1,0 +1,34 @@
+// The InterimPlatform app model, declared as a .NET Aspire AppHost would declare it.
+// The engine behind these calls is ../Hosting (no Aspire package is obtainable here).
+using InterimPlatform.Hosting;
+using InterimPlatform.Hosting.ApplicationModel;
+using Microsoft.Extensions.Configuration;
+
+var builder = DistributedApplication.CreateBuilder(args);
+
+var postgres = builder.AddPostgres("postgres").WithDataVolume();
+var candidatesDb = postgres.AddDatabase("candidatesdb", databaseName: "candidates");
+var engagementsDb = postgres.AddDatabase("engagementsdb", databaseName: "engagements");
+var matchingDb = postgres.AddDatabase("matchingdb", databaseName: "matching");
+
+var messaging = builder.AddRabbitMQ("messaging").WithManagementPlugin().WithDataVolume();
+
+var candidates = builder.AddProject("candidates", "../services/Candidates/InterimPlatform.Candidates.csproj")
+    .WithReference(candidatesDb).WaitFor(candidatesDb)
+    .WithReference(messaging).WaitFor(messaging);
+
+var engagements = builder.AddProject("engagements", "../services/Engagements/InterimPlatform.Engagements.csproj")
+    .WithReference(engagementsDb).WaitFor(engagementsDb)
+    .WithReference(messaging).WaitFor(messaging);
+
+var matching = builder.AddProject("matching", "../services/Matching/InterimPlatform.Matching.csproj")
+    .WithReference(matchingDb).WaitFor(matchingDb)
+    .WithReference(messaging).WaitFor(messaging);
+
+builder.AddProject("gateway", "../services/Gateway/InterimPlatform.Gateway.csproj")
+    .WithHttpEndpoint(port: builder.Configuration.GetValue("Gateway:Port", 5100))
+    .WithReference(candidates).WaitFor(candidates)
+    .WithReference(engagements).WaitFor(engagements)
+    .WithReference(matching).WaitFor(matching);
+
+builder.Build().Run();

@@ -1,0 +1,148 @@
+using System.Reflection;
+using InterimPlatform.Hosting.ApplicationModel;
+using InterimPlatform.Hosting.Orchestration;
+using InterimPlatform.Hosting.State;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+
+namespace InterimPlatform.Hosting;
+
+/// <summary>
+/// Declares the platform's resources, as .NET Aspire's DistributedApplicationBuilder does.
+/// Command-line flags of the AppHost: <c>--reset</c> deletes all data and credentials before starting;
+/// <c>--state-dir PATH</c> keeps state elsewhere than the repository's <c>.apphost/</c>.
+/// </summary>
+public sealed class DistributedApplicationBuilder
+{
+    private readonly HostApplicationBuilder _host;
+    private readonly List<Resource> _resources = [];
+    private readonly bool _reset;
+    private readonly string? _stateDirectory;
+
+    internal DistributedApplicationBuilder(string[] args)
+    {
+        var remaining = new List<string>();
+        for (var i = 0; i < args.Length; i++)
+        {
+            switch (args[i])
+            {
+                case "--reset":
+                    _reset = true;
+                    break;
+                case "--state-dir" when i + 1 < args.Length:
+                    _stateDirectory = args[++i];
+                    break;
+                default:
+                    remaining.Add(args[i]);
+                    break;
+            }
+        }
+
+        _host = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
+        {
+            Args = [.. remaining],
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        AppHostDirectory = Assembly.GetEntryAssembly()?.GetCustomAttributes<AssemblyMetadataAttribute>()
+            .FirstOrDefault(a => a.Key == "AppHostProjectDirectory")?.Value ?? Directory.GetCurrentDirectory();
+    }
+
+    public IConfigurationManager Configuration => _host.Configuration;
+
+    public IServiceCollection Services => _host.Services;
+
+    /// <summary>The AppHost project's folder: project paths are relative to it.</summary>
+    public string AppHostDirectory { get; }
+
+    public IReadOnlyList<Resource> Resources => _resources;
+
+    public ResourceBuilder<T> AddResource<T>(T resource) where T : Resource
+    {
+        if (_resources.Any(r => string.Equals(r.Name, resource.Name, StringComparison.OrdinalIgnoreCase)))
+        {
+            throw new InvalidOperationException($"A resource named '{resource.Name}' is already declared.");
+        }
+
+        _resources.Add(resource);
+        return new ResourceBuilder<T>(this, resource);
+    }
+
+    public DistributedApplication Build()
+    {
+        var stateDirectory = _stateDirectory ?? Configuration["StateDirectory"] ?? Path.Combine(AppHostDirectory, "..", ".apphost");
+        var otlpEndpoint = Configuration["DOTNET_DASHBOARD_OTLP_ENDPOINT_URL"] ?? Configuration["ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL"];
+        var options = new OrchestratorOptions(
+            Path.GetFullPath(stateDirectory),
+            _reset,
+            BuildConfiguration: Assembly.GetEntryAssembly()?.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug",
+            Otlp: otlpEndpoint is { Length: > 0 } ? new OtlpSettings(otlpEndpoint, Configuration["AppHost:OtlpApiKey"]) : null);
+
+        var states = new ResourceStateStore();
+        Services.AddSingleton(states);
+        Services.TryAddSingleton(TimeProvider.System);
+        Services.AddSingleton(new DistributedApplicationModel(_resources));
+        Services.AddSingleton(options);
+        Services.AddSingleton<Orchestrator>();
+        Services.AddHostedService(sp => sp.GetRequiredService<Orchestrator>());
+        // Stopping services, then RabbitMQ, then PostgreSQL cleanly takes a while.
+        Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(90));
+        return new DistributedApplication(_host.Build(), states);
+    }
+}
+
+/// <summary>The declared resources.</summary>
+public sealed record DistributedApplicationModel(IReadOnlyList<Resource> Resources);
+
+/// <summary>A built app model, ready to run (Aspire's DistributedApplication).</summary>
+public sealed class DistributedApplication : IAsyncDisposable
+{
+    private readonly IHost _host;
+
+    internal DistributedApplication(IHost host, ResourceStateStore states)
+    {
+        _host = host;
+        ResourceStates = states;
+    }
+
+    /// <summary>Live state of every resource.</summary>
+    public ResourceStateStore ResourceStates { get; }
+
+    public IServiceProvider Services => _host.Services;
+
+    public static DistributedApplicationBuilder CreateBuilder(string[] args) => new(args);
+
+    /// <summary>Runs until Ctrl+C or SIGTERM, then stops every resource in reverse dependency order.</summary>
+    public void Run() => RunAsync().GetAwaiter().GetResult();
+
+    public async Task RunAsync(CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await _host.RunAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (StateFolderInUseException e)
+        {
+            await Console.Error.WriteLineAsync(e.Message).ConfigureAwait(false);
+            Environment.ExitCode = 2;
+        }
+
+        if (_host.Services.GetRequiredService<Orchestrator>().Failed)
+        {
+            Environment.ExitCode = Environment.ExitCode == 0 ? 1 : Environment.ExitCode;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_host is IAsyncDisposable asyncDisposable)
+        {
+            await asyncDisposable.DisposeAsync().ConfigureAwait(false);
+        }
+        else
+        {
+            _host.Dispose();
+        }
+    }
+}

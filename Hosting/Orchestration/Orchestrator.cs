@@ -1,0 +1,382 @@
+using System.Collections.Concurrent;
+using System.Collections.Immutable;
+using System.Diagnostics;
+using InterimPlatform.Hosting.ApplicationModel;
+using InterimPlatform.Hosting.Processes;
+using InterimPlatform.Hosting.Servers;
+using InterimPlatform.Hosting.State;
+using Microsoft.Extensions.Hosting;
+
+namespace InterimPlatform.Hosting.Orchestration;
+
+public sealed record OrchestratorOptions(string StateDirectory, bool Reset, string BuildConfiguration, OtlpSettings? Otlp);
+
+/// <summary>
+/// Starts every resource once what it waits for is healthy, watches them, and on shutdown stops them
+/// in reverse dependency order: services, then RabbitMQ and the databases, then PostgreSQL.
+/// </summary>
+internal sealed class Orchestrator(
+    DistributedApplicationModel model,
+    OrchestratorOptions options,
+    ResourceStateStore states,
+    IHostApplicationLifetime lifetime,
+    TimeProvider timeProvider) : IHostedService
+{
+    private static readonly TimeSpan ServerStartTimeout = TimeSpan.FromSeconds(120);
+    private static readonly TimeSpan ProjectStartTimeout = TimeSpan.FromSeconds(120);
+
+    private readonly ConcurrentDictionary<Resource, TaskCompletionSource> _healthy = new();
+    private readonly ConcurrentDictionary<Resource, object> _running = new();
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly ConsoleReporter _console = new(timeProvider);
+    private StateFolder? _state;
+    private ResourceLogStore? _logs;
+    private PlatformSecrets? _secrets;
+    private Task _run = Task.CompletedTask;
+
+    /// <summary>True when the AppHost could not run at all (a missing server binary, for example).</summary>
+    public bool Failed { get; private set; }
+
+    public ResourceLogStore Logs => _logs ?? throw new InvalidOperationException("Not started.");
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        _state = StateFolder.Acquire(options.StateDirectory);
+        if (options.Reset)
+        {
+            _state.Reset();
+            _console.Line($"Reset: deleted all data and credentials in {_state.Path}.");
+        }
+
+        _secrets = _state.LoadOrCreateSecrets();
+        _logs = new ResourceLogStore(Path.Combine(_state.Path, "logs"));
+        foreach (var resource in model.Resources)
+        {
+            _healthy[resource] = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            states.Add(new ResourceSnapshot(resource.Name, resource.Type, KnownResourceStates.NotStarted)
+            {
+                WaitsFor = [.. Dependencies(resource).Select(d => d.Name)],
+            });
+        }
+
+        _run = RunAsync(_stopping.Token);
+        return Task.CompletedTask;
+    }
+
+    private async Task RunAsync(CancellationToken cancellationToken)
+    {
+        var started = timeProvider.GetTimestamp();
+        _console.Line($"InterimPlatform AppHost: starting {model.Resources.Count} resources (state folder {_state!.Path})");
+        try
+        {
+            Allocate();
+            var binaries = await FindBinariesAsync(cancellationToken).ConfigureAwait(false);
+            var runs = model.Resources.Select(r => RunResourceAsync(r, binaries, cancellationToken)).ToList();
+            try
+            {
+                await Task.WhenAll(_healthy.Values.Select(t => t.Task)).ConfigureAwait(false);
+                _console.Summary(model, _state, _secrets!, timeProvider.GetElapsedTime(started));
+            }
+            catch (Exception) when (!cancellationToken.IsCancellationRequested)
+            {
+                var failed = states.Snapshots.Where(s => s.State == KnownResourceStates.FailedToStart).Select(s => s.Name);
+                _console.Line($"Not every resource started ({string.Join(", ", failed)} failed). The others keep running; logs are in {Path.Combine(_state.Path, "logs")}. Press Ctrl+C to stop.");
+            }
+
+            await Task.WhenAll(runs).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+        catch (ServerBinaryMissingException e)
+        {
+            Failed = true;
+            _console.Line(e.Message);
+            lifetime.StopApplication();
+        }
+    }
+
+    private void Allocate()
+    {
+        foreach (var resource in model.Resources)
+        {
+            switch (resource)
+            {
+                case PostgresServerResource postgres:
+                    postgres.Port = PortAllocator.GetFreePort();
+                    postgres.Password = _secrets!.PostgresPassword;
+                    break;
+                case RabbitMQServerResource rabbit:
+                    rabbit.NodeOptions = new RabbitMQNodeOptions(_state!.ResourceDirectory(rabbit.Name), _secrets!.RabbitMQUser, _secrets.RabbitMQPassword)
+                    {
+                        ManagementPlugin = rabbit.ManagementPlugin,
+                    };
+                    break;
+                case ProjectResource project:
+                    project.Port = project.FixedPort ?? PortAllocator.GetFreePort();
+                    break;
+            }
+        }
+    }
+
+    private async Task<(PostgresBinaries? Postgres, RabbitMQBinaries? RabbitMQ)> FindBinariesAsync(CancellationToken cancellationToken)
+    {
+        var postgres = model.Resources.OfType<PostgresServerResource>().Any()
+            ? await ServerBinaries.FindPostgresAsync(_console.Line, cancellationToken).ConfigureAwait(false)
+            : null;
+        var rabbit = model.Resources.OfType<RabbitMQServerResource>().Any()
+            ? await ServerBinaries.FindRabbitMQAsync(_console.Line, cancellationToken).ConfigureAwait(false)
+            : null;
+        return (postgres, rabbit);
+    }
+
+    private async Task RunResourceAsync(Resource resource, (PostgresBinaries? Postgres, RabbitMQBinaries? RabbitMQ) binaries, CancellationToken cancellationToken)
+    {
+        var healthy = _healthy[resource];
+        try
+        {
+            var dependencies = Dependencies(resource).ToList();
+            if (dependencies.Count > 0)
+            {
+                SetState(resource, s => s with { State = KnownResourceStates.Waiting, Reason = $"waiting for {string.Join(", ", dependencies.Select(d => d.Name))}" });
+                foreach (var dependency in dependencies)
+                {
+                    try
+                    {
+                        await _healthy[dependency].Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+                    }
+                    catch (Exception) when (!cancellationToken.IsCancellationRequested)
+                    {
+                        throw new InvalidOperationException($"{dependency.Name} failed to start");
+                    }
+                }
+            }
+
+            SetState(resource, s => s with { State = KnownResourceStates.Starting, Reason = null });
+            var output = (string line) => _logs!.Append(resource.Name, line);
+            switch (resource)
+            {
+                case PostgresServerResource postgres:
+                    await StartPostgresAsync(postgres, binaries.Postgres!, output, cancellationToken).ConfigureAwait(false);
+                    break;
+                case PostgresDatabaseResource database:
+                    await ((PostgresServer)_running[database.Server]).EnsureDatabaseAsync(database.DatabaseName, cancellationToken).ConfigureAwait(false);
+                    SetState(database, s => s with { State = KnownResourceStates.Running, Health = HealthStatus.Healthy, StartedAt = timeProvider.GetUtcNow() });
+                    break;
+                case RabbitMQServerResource rabbit:
+                    await StartRabbitMQAsync(rabbit, binaries.RabbitMQ!, output, cancellationToken).ConfigureAwait(false);
+                    break;
+                case ProjectResource project:
+                    await StartProjectAsync(project, output, cancellationToken).ConfigureAwait(false);
+                    break;
+            }
+
+            healthy.TrySetResult();
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            healthy.TrySetCanceled(cancellationToken);
+        }
+        catch (Exception e)
+        {
+            SetState(resource, s => s with { State = KnownResourceStates.FailedToStart, Health = HealthStatus.Unhealthy, Reason = e.Message });
+            _console.LogTail(resource.Name, _logs!);
+            healthy.TrySetException(e);
+        }
+    }
+
+    private async Task StartPostgresAsync(PostgresServerResource resource, PostgresBinaries binaries, Action<string> output, CancellationToken cancellationToken)
+    {
+        var directory = _state!.ResourceDirectory(resource.Name);
+        if (!resource.PersistentData && Directory.Exists(directory))
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+
+        var server = await PostgresServer.StartAsync(binaries, new PostgresServerOptions(directory, resource.Port, resource.Password), ProcessWatchdog.Shared, output, cancellationToken).ConfigureAwait(false);
+        _running[resource] = server;
+        SetState(resource, s => s with { ProcessId = server.Process.ProcessId, Urls = [$"tcp://127.0.0.1:{resource.Port}"] });
+        WatchExit(resource, server.Process);
+        await server.WaitUntilReadyAsync(ServerStartTimeout, cancellationToken).ConfigureAwait(false);
+        SetState(resource, s => s with { State = KnownResourceStates.Running, Health = HealthStatus.Healthy, StartedAt = timeProvider.GetUtcNow() });
+    }
+
+    private async Task StartRabbitMQAsync(RabbitMQServerResource resource, RabbitMQBinaries binaries, Action<string> output, CancellationToken cancellationToken)
+    {
+        var options = resource.NodeOptions!;
+        if (!resource.PersistentData && Directory.Exists(options.BaseDirectory))
+        {
+            Directory.Delete(options.BaseDirectory, recursive: true);
+        }
+
+        var node = await RabbitMQNode.StartAsync(binaries, options, ProcessWatchdog.Shared, output, cancellationToken).ConfigureAwait(false);
+        _running[resource] = node;
+        ImmutableArray<string> urls = resource.ManagementUrl is { } management ? [$"amqp://127.0.0.1:{options.AmqpPort}", management] : [$"amqp://127.0.0.1:{options.AmqpPort}"];
+        SetState(resource, s => s with { ProcessId = node.Process.ProcessId, Urls = urls });
+        WatchExit(resource, node.Process);
+        await node.WaitUntilReadyAsync(ServerStartTimeout, cancellationToken).ConfigureAwait(false);
+        SetState(resource, s => s with { State = KnownResourceStates.Running, Health = HealthStatus.Healthy, StartedAt = timeProvider.GetUtcNow() });
+    }
+
+    private async Task StartProjectAsync(ProjectResource project, Action<string> output, CancellationToken cancellationToken)
+    {
+        if (project.FixedPort is { } fixedPort && !PortAllocator.IsFree(fixedPort))
+        {
+            throw new InvalidOperationException($"port {fixedPort} is already in use (another AppHost?); choose another with --Gateway:Port=<port>");
+        }
+
+        var (fileName, arguments) = ResolveExecutable(project);
+        var environment = ProjectEnvironment.Build(project, Guid.NewGuid().ToString("N")[..8], options.Otlp);
+        var process = ManagedProcess.Start(
+            new ManagedProcessStartInfo(fileName, arguments)
+            {
+                Environment = environment,
+                WorkingDirectory = Path.GetDirectoryName(project.ProjectPath),
+                Output = output,
+            },
+            ProcessWatchdog.Shared);
+        _running[project] = process;
+        SetState(project, s => s with { ProcessId = process.ProcessId, Urls = [project.HttpUrl], Environment = environment.ToImmutableDictionary() });
+        WatchExit(project, process);
+
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        var healthUrl = new Uri($"http://127.0.0.1:{project.Port}{project.HealthPath}");
+        var deadline = timeProvider.GetTimestamp();
+        while (true)
+        {
+            if (process.HasExited)
+            {
+                throw new InvalidOperationException($"exited with code {await process.Exited.ConfigureAwait(false)} before it was healthy");
+            }
+
+            if (timeProvider.GetElapsedTime(deadline) > ProjectStartTimeout)
+            {
+                throw new TimeoutException($"not healthy at {healthUrl} after {ProjectStartTimeout.TotalSeconds:0} s");
+            }
+
+            try
+            {
+                using var response = await http.GetAsync(healthUrl, cancellationToken).ConfigureAwait(false);
+                if (response.IsSuccessStatusCode)
+                {
+                    break;
+                }
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+            {
+                // not listening yet
+            }
+
+            await Task.Delay(250, cancellationToken).ConfigureAwait(false);
+        }
+
+        SetState(project, s => s with { State = KnownResourceStates.Running, Health = HealthStatus.Healthy, StartedAt = timeProvider.GetUtcNow() });
+    }
+
+    /// <summary>The project's build output: its native launcher when there is one, otherwise <c>dotnet</c> with the dll.</summary>
+    private (string FileName, IReadOnlyList<string> Arguments) ResolveExecutable(ProjectResource project)
+    {
+        var name = Path.GetFileNameWithoutExtension(project.ProjectPath);
+        var framework = $"net{Environment.Version.Major}.{Environment.Version.Minor}";
+        var output = Path.Combine(Path.GetDirectoryName(project.ProjectPath)!, "bin", options.BuildConfiguration, framework);
+        var launcher = Path.Combine(output, name);
+        var assembly = Path.Combine(output, name + ".dll");
+        if (!File.Exists(assembly))
+        {
+            throw new FileNotFoundException($"{assembly} is missing: build first with 'dotnet build -c {options.BuildConfiguration}' (dotnet run --project AppHost builds every project it references)");
+        }
+
+        if (File.Exists(launcher))
+        {
+            return (launcher, []);
+        }
+
+        return (Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet", [assembly]);
+    }
+
+    private void WatchExit(Resource resource, ManagedProcess process)
+    {
+        _ = process.Exited.ContinueWith(
+            task =>
+            {
+                var stopping = _stopping.IsCancellationRequested;
+                SetState(resource, s => s with
+                {
+                    State = stopping ? KnownResourceStates.Finished : KnownResourceStates.Exited,
+                    ExitCode = task.Result,
+                    Health = HealthStatus.Unknown,
+                    StoppedAt = timeProvider.GetUtcNow(),
+                    Reason = stopping ? null : "exited unexpectedly",
+                });
+                if (!stopping)
+                {
+                    _console.LogTail(resource.Name, _logs!);
+                }
+            },
+            CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        try
+        {
+            await _run.ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is OperationCanceledException)
+        {
+        }
+
+        _console.Line("Stopping: services first, then RabbitMQ and PostgreSQL...");
+        var stops = new ConcurrentDictionary<Resource, Lazy<Task>>();
+        Task Stop(Resource resource) => stops.GetOrAdd(resource, r => new Lazy<Task>(() => StopResourceAsync(r, Stop))).Value;
+        await Task.WhenAll(model.Resources.Select(Stop)).ConfigureAwait(false);
+        _console.Line("All resources stopped.");
+        _state?.Dispose();
+    }
+
+    private async Task StopResourceAsync(Resource resource, Func<Resource, Task> stop)
+    {
+        // Everything that depends on this resource stops first.
+        var dependents = model.Resources.Where(r => Dependencies(r).Contains(resource)).ToList();
+        await Task.WhenAll(dependents.Select(stop)).ConfigureAwait(false);
+        if (!_running.TryRemove(resource, out var running))
+        {
+            if (resource is PostgresDatabaseResource && states.Get(resource.Name)?.State == KnownResourceStates.Running)
+            {
+                SetState(resource, s => s with { State = KnownResourceStates.Finished, Health = HealthStatus.Unknown, StoppedAt = timeProvider.GetUtcNow() });
+            }
+
+            return;
+        }
+
+        SetState(resource, s => s with { State = KnownResourceStates.Stopping });
+        switch (running)
+        {
+            case PostgresServer server:
+                await server.StopAsync().ConfigureAwait(false);
+                break;
+            case RabbitMQNode node:
+                await node.StopAsync().ConfigureAwait(false);
+                break;
+            case ManagedProcess process:
+                await process.StopAsync(TimeSpan.FromSeconds(20)).ConfigureAwait(false);
+                break;
+        }
+    }
+
+    private static IEnumerable<Resource> Dependencies(Resource resource) =>
+        resource.Parent is { } parent ? resource.WaitsFor.Prepend(parent).Distinct() : resource.WaitsFor.Distinct();
+
+    private void SetState(Resource resource, Func<ResourceSnapshot, ResourceSnapshot> change)
+    {
+        var before = states.Get(resource.Name);
+        var after = states.Update(resource.Name, change);
+        if (before?.State != after.State)
+        {
+            _console.State(after);
+        }
+    }
+}

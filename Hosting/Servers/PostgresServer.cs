@@ -1,0 +1,180 @@
+using InterimPlatform.Hosting.Processes;
+using Npgsql;
+
+namespace InterimPlatform.Hosting.Servers;
+
+/// <summary>Settings of one PostgreSQL server instance in a private data directory.</summary>
+public sealed record PostgresServerOptions(string BaseDirectory, int Port, string Password)
+{
+    /// <summary>Trades crash safety for speed (fsync off): for throw-away test servers only.</summary>
+    public bool Ephemeral { get; init; }
+
+    public string DataDirectory => Path.Combine(BaseDirectory, "data");
+}
+
+/// <summary>
+/// A PostgreSQL server run from the installed binaries: initialised on first start with a generated
+/// superuser password, bound to 127.0.0.1 only, run as the <c>postgres</c> account when we are root.
+/// </summary>
+public sealed class PostgresServer : IAsyncDisposable
+{
+    public const string SuperUser = "postgres";
+    private readonly PostgresServerOptions _options;
+    private readonly ManagedProcess _process;
+
+    private PostgresServer(PostgresServerOptions options, ManagedProcess process)
+    {
+        _options = options;
+        _process = process;
+    }
+
+    public ManagedProcess Process => _process;
+
+    public int Port => _options.Port;
+
+    /// <summary>Initialises the data directory if needed and starts the server (not yet ready: see <see cref="WaitUntilReadyAsync"/>).</summary>
+    public static async Task<PostgresServer> StartAsync(
+        PostgresBinaries binaries,
+        PostgresServerOptions options,
+        ProcessWatchdog watchdog,
+        Action<string> output,
+        CancellationToken cancellationToken)
+    {
+        // PostgreSQL refuses to run as root.
+        var runAs = Posix.IsRoot ? SuperUser : null;
+        Directory.CreateDirectory(options.BaseDirectory);
+        if (runAs is not null)
+        {
+            await ChownAsync(options.BaseDirectory, runAs, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (!File.Exists(Path.Combine(options.DataDirectory, "PG_VERSION")))
+        {
+            await InitializeAsync(binaries, options, runAs, output, cancellationToken).ConfigureAwait(false);
+        }
+
+        List<string> arguments =
+        [
+            "-D", options.DataDirectory,
+            "-c", "listen_addresses=127.0.0.1",
+            "-c", $"port={options.Port}",
+            "-c", "unix_socket_directories=",
+            "-c", "max_connections=300",
+            "-c", "logging_collector=off",
+        ];
+        if (options.Ephemeral)
+        {
+            arguments.AddRange(["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"]);
+        }
+
+        var process = ManagedProcess.Start(
+            new ManagedProcessStartInfo(binaries.Postgres, arguments)
+            {
+                RunAsUser = runAs,
+                StopSignal = Posix.SIGINT, // fast shutdown: roll back open transactions, then stop cleanly
+                WorkingDirectory = options.BaseDirectory,
+                Output = output,
+            },
+            watchdog);
+        return new PostgresServer(options, process);
+    }
+
+    public string GetConnectionString(string database) => new NpgsqlConnectionStringBuilder
+    {
+        Host = "127.0.0.1",
+        Port = _options.Port,
+        Username = SuperUser,
+        Password = _options.Password,
+        Database = database,
+    }.ConnectionString;
+
+    /// <summary>Waits until the server accepts an authenticated connection.</summary>
+    public async Task WaitUntilReadyAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var connectionString = new NpgsqlConnectionStringBuilder(GetConnectionString("postgres")) { Pooling = false, Timeout = 2 }.ConnectionString;
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(timeout);
+        while (true)
+        {
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException($"PostgreSQL exited with code {await _process.Exited.ConfigureAwait(false)} before it was ready.");
+            }
+
+            try
+            {
+                await using var connection = new NpgsqlConnection(connectionString);
+                await connection.OpenAsync(deadline.Token).ConfigureAwait(false);
+                await using var command = new NpgsqlCommand("SELECT 1", connection);
+                await command.ExecuteScalarAsync(deadline.Token).ConfigureAwait(false);
+                return;
+            }
+            catch (Exception e) when (e is NpgsqlException or System.Net.Sockets.SocketException or TimeoutException)
+            {
+                await Task.Delay(200, deadline.Token).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>Creates the database unless it exists.</summary>
+    public async Task EnsureDatabaseAsync(string database, CancellationToken cancellationToken)
+    {
+        await using var connection = new NpgsqlConnection(GetConnectionString("postgres"));
+        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var exists = new NpgsqlCommand("SELECT 1 FROM pg_database WHERE datname = @name", connection);
+        exists.Parameters.AddWithValue("name", database);
+        if (await exists.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is null)
+        {
+            // Identifiers cannot be parameters; the quoted name is escaped.
+            await using var create = new NpgsqlCommand($"CREATE DATABASE \"{database.Replace("\"", "\"\"", StringComparison.Ordinal)}\"", connection);
+            await create.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public Task StopAsync() => _process.StopAsync(TimeSpan.FromSeconds(30));
+
+    public ValueTask DisposeAsync() => _process.DisposeAsync();
+
+    private static async Task InitializeAsync(PostgresBinaries binaries, PostgresServerOptions options, string? runAs, Action<string> output, CancellationToken cancellationToken)
+    {
+        if (Directory.Exists(options.DataDirectory))
+        {
+            Directory.Delete(options.DataDirectory, recursive: true); // a half-initialised directory from an interrupted first run
+        }
+
+        var passwordFile = Path.Combine(options.BaseDirectory, ".initdb-password");
+        await File.WriteAllTextAsync(passwordFile, options.Password, cancellationToken).ConfigureAwait(false);
+        File.SetUnixFileMode(passwordFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        try
+        {
+            if (runAs is not null)
+            {
+                await ChownAsync(passwordFile, runAs, cancellationToken).ConfigureAwait(false);
+            }
+
+            var (code, text) = await CommandRunner.RunAsync(
+                binaries.InitDb,
+                ["-D", options.DataDirectory, "-U", SuperUser, $"--pwfile={passwordFile}", "--auth=scram-sha-256", "--encoding=UTF8", "--no-locale", "--no-sync"],
+                cancellationToken,
+                runAs).ConfigureAwait(false);
+            output(text);
+            if (code != 0)
+            {
+                throw new InvalidOperationException($"initdb failed with exit code {code}:{Environment.NewLine}{text}");
+            }
+        }
+        finally
+        {
+            File.Delete(passwordFile);
+        }
+    }
+
+    private static async Task ChownAsync(string path, string user, CancellationToken cancellationToken)
+    {
+        var (code, text) = await CommandRunner.RunAsync("chown", [$"{user}:{user}", path], cancellationToken).ConfigureAwait(false);
+        if (code != 0)
+        {
+            throw new InvalidOperationException($"chown {user} {path} failed: {text}");
+        }
+    }
+}

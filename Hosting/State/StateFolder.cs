@@ -1,0 +1,112 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+
+namespace InterimPlatform.Hosting.State;
+
+/// <summary>
+/// The AppHost's git-ignored state folder: data directories, generated credentials and logs.
+/// One AppHost at a time holds its lock; a second one is told so instead of sharing the data directories.
+/// </summary>
+public sealed class StateFolder : IDisposable
+{
+    private const string LockFileName = "apphost.lock";
+    private const string PidFileName = "apphost.pid";
+    private const string SecretsFileName = "secrets.json";
+    private readonly FileStream _lock;
+
+    private StateFolder(string path, FileStream @lock)
+    {
+        Path = path;
+        _lock = @lock;
+    }
+
+    public string Path { get; }
+
+    public string SecretsFile => System.IO.Path.Combine(Path, SecretsFileName);
+
+    /// <summary>Takes the folder's lock (creating the folder), or throws <see cref="StateFolderInUseException"/>.</summary>
+    public static StateFolder Acquire(string path)
+    {
+        path = System.IO.Path.GetFullPath(path);
+        Directory.CreateDirectory(path);
+        FileStream stream;
+        try
+        {
+            // .NET takes an exclusive advisory lock (flock) for FileShare.None on Unix; the kernel drops
+            // it when the process dies, however it dies, so a stale lock never blocks the next start.
+            stream = new FileStream(System.IO.Path.Combine(path, LockFileName), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException)
+        {
+            var pidFile = System.IO.Path.Combine(path, PidFileName);
+            var owner = File.Exists(pidFile) ? File.ReadAllText(pidFile).Trim() : "unknown";
+            throw new StateFolderInUseException(path, owner);
+        }
+
+        File.WriteAllText(System.IO.Path.Combine(path, PidFileName), Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        return new StateFolder(path, stream);
+    }
+
+    /// <summary>A resource's own folder inside the state folder.</summary>
+    public string ResourceDirectory(string resourceName) => System.IO.Path.Combine(Path, resourceName);
+
+    /// <summary>Deletes every resource's data and the generated credentials (the AppHost's <c>--reset</c>).</summary>
+    public void Reset()
+    {
+        foreach (var entry in new DirectoryInfo(Path).EnumerateFileSystemInfos())
+        {
+            if (entry.Name is LockFileName or PidFileName)
+            {
+                continue;
+            }
+
+            if (entry is DirectoryInfo directory)
+            {
+                directory.Delete(recursive: true);
+            }
+            else
+            {
+                entry.Delete();
+            }
+        }
+    }
+
+    /// <summary>Reads the installation's credentials, generating them on first run (file mode 600).</summary>
+    public PlatformSecrets LoadOrCreateSecrets()
+    {
+        if (File.Exists(SecretsFile))
+        {
+            var existing = JsonSerializer.Deserialize<PlatformSecrets>(File.ReadAllText(SecretsFile));
+            if (existing is not null)
+            {
+                return existing;
+            }
+        }
+
+        var secrets = new PlatformSecrets(
+            PostgresPassword: PlatformSecrets.Generate(),
+            RabbitMQUser: "interim-admin",
+            RabbitMQPassword: PlatformSecrets.Generate());
+        File.WriteAllText(SecretsFile, JsonSerializer.Serialize(secrets, new JsonSerializerOptions { WriteIndented = true }));
+        File.SetUnixFileMode(SecretsFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        return secrets;
+    }
+
+    public void Dispose()
+    {
+        File.Delete(System.IO.Path.Combine(Path, PidFileName));
+        _lock.Dispose();
+    }
+}
+
+/// <summary>Credentials generated once per installation and kept in the state folder, never committed.</summary>
+public sealed record PlatformSecrets(string PostgresPassword, string RabbitMQUser, string RabbitMQPassword)
+{
+    private const string Alphabet = "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+
+    /// <summary>A random password of letters and digits only, so it needs no escaping in URIs or config files.</summary>
+    public static string Generate(int length = 32) => RandomNumberGenerator.GetString(Alphabet, length);
+}
+
+public sealed class StateFolderInUseException(string path, string ownerProcessId)
+    : Exception($"Another AppHost (process {ownerProcessId}) is already running with the state folder {path}. Stop it first, or start this one with a different --state-dir.");

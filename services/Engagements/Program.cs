@@ -1,0 +1,20 @@
+using InterimPlatform.Engagements.Data;
+using InterimPlatform.Engagements.Desk;
+using InterimPlatform.Messaging;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddServiceDefaults();
+builder.AddServiceDbContext<EngagementsDbContext>("engagementsdb");
+builder.AddServiceMessaging<EngagementsDbContext>("engagements");
+builder.Services.AddOpenApi();
+
+var app = builder.Build();
+
+await app.MigrateDatabaseAsync<EngagementsDbContext>();
+
+app.MapDefaultEndpoints();
+app.MapOpenApi();
+app.MapEngagementEndpoints();
+
+app.Run();

@@ -1,0 +1,20 @@
+using InterimPlatform.Matching.Data;
+using InterimPlatform.Matching.Pool;
+using InterimPlatform.Messaging;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddServiceDefaults();
+builder.AddServiceDbContext<MatchingDbContext>("matchingdb");
+builder.AddServiceMessaging<MatchingDbContext>("matching", bus => bus.AddConsumer<CandidateRegisteredConsumer>());
+builder.Services.AddOpenApi();
+
+var app = builder.Build();
+
+await app.MigrateDatabaseAsync<MatchingDbContext>();
+
+app.MapDefaultEndpoints();
+app.MapOpenApi();
+app.MapPoolEndpoints();
+
+app.Run();
