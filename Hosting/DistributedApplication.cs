@@ -118,6 +118,7 @@ public sealed class DistributedApplication : IAsyncDisposable
 
     public async Task RunAsync(CancellationToken cancellationToken = default)
     {
+        var orchestrator = _host.Services.GetRequiredService<Orchestrator>();
         try
         {
             await _host.RunAsync(cancellationToken).ConfigureAwait(false);
@@ -128,7 +129,7 @@ public sealed class DistributedApplication : IAsyncDisposable
             Environment.ExitCode = 2;
         }
 
-        if (_host.Services.GetRequiredService<Orchestrator>().Failed)
+        if (orchestrator.Failed)
         {
             Environment.ExitCode = Environment.ExitCode == 0 ? 1 : Environment.ExitCode;
         }

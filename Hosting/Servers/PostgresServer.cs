@@ -119,7 +119,8 @@ public sealed class PostgresServer : IAsyncDisposable
     /// <summary>Creates the database unless it exists.</summary>
     public async Task EnsureDatabaseAsync(string database, CancellationToken cancellationToken)
     {
-        await using var connection = new NpgsqlConnection(GetConnectionString("postgres"));
+        // Unpooled: the AppHost should not keep idle sessions open on the server.
+        await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(GetConnectionString("postgres")) { Pooling = false }.ConnectionString);
         await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var exists = new NpgsqlCommand("SELECT 1 FROM pg_database WHERE datname = @name", connection);
         exists.Parameters.AddWithValue("name", database);

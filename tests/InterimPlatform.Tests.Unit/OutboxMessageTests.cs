@@ -1,0 +1,45 @@
+using System.Diagnostics;
+using InterimPlatform.Contracts.Candidates.V1;
+using InterimPlatform.Messaging.Outbox;
+
+namespace InterimPlatform.Tests.Unit;
+
+public sealed class OutboxMessageTests
+{
+    [Fact]
+    public void A_row_turns_back_into_the_same_event()
+    {
+        var now = new DateTimeOffset(2026, 11, 23, 10, 0, 0, TimeSpan.Zero);
+        var registered = new CandidateRegistered(Guid.NewGuid(), "Astrid Berg", "SE", now);
+
+        var row = OutboxMessage.Create(registered, registered.CandidateId.ToString(), now);
+        var (message, type) = row.Deserialize();
+
+        Assert.Equal(typeof(CandidateRegistered), type);
+        Assert.Equal(registered, message);
+        Assert.Equal(registered.CandidateId.ToString(), row.AggregateId);
+        Assert.Null(row.SentAt);
+    }
+
+    [Fact]
+    public void The_current_trace_is_kept_so_the_consumer_joins_it()
+    {
+        using var activity = new Activity("request").SetIdFormat(ActivityIdFormat.W3C).Start();
+
+        var row = OutboxMessage.Create(new CandidateRegistered(Guid.NewGuid(), "A", "SE", DateTimeOffset.UnixEpoch), "a", DateTimeOffset.UnixEpoch);
+
+        Assert.Equal(activity.Id, row.TraceParent);
+        Assert.True(ActivityContext.TryParse(row.TraceParent, row.TraceState, out var parsed));
+        Assert.Equal(activity.TraceId, parsed.TraceId);
+    }
+
+    [Fact]
+    public void Ids_are_unique_and_ordered_by_creation_time()
+    {
+        var early = OutboxMessage.Create(new CandidateRegistered(Guid.NewGuid(), "A", "SE", DateTimeOffset.UnixEpoch), "a", DateTimeOffset.UnixEpoch);
+        var late = OutboxMessage.Create(new CandidateRegistered(Guid.NewGuid(), "A", "SE", DateTimeOffset.UnixEpoch), "a", DateTimeOffset.UnixEpoch.AddSeconds(1));
+
+        Assert.NotEqual(early.Id, late.Id);
+        Assert.True(string.CompareOrdinal(early.Id.ToString(), late.Id.ToString()) < 0);
+    }
+}
