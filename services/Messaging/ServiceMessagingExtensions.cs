@@ -74,6 +74,15 @@ public static class ServiceMessagingExtensions
         await db.Database.MigrateAsync(app.Lifetime.ApplicationStopping).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// The current time at PostgreSQL's precision (microseconds), so a value reads back exactly as it was written.
+    /// </summary>
+    public static DateTimeOffset GetUtcNowForStorage(this TimeProvider timeProvider)
+    {
+        var now = timeProvider.GetUtcNow();
+        return now.AddTicks(-(now.Ticks % (TimeSpan.TicksPerMillisecond / 1000)));
+    }
+
     private static (string User, string Password) ParseUserInfo(Uri uri)
     {
         var parts = uri.UserInfo.Split(':', 2);

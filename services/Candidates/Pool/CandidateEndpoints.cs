@@ -3,6 +3,7 @@ using InterimPlatform.Candidates.Data;
 using InterimPlatform.Contracts.Candidates.V1;
 using InterimPlatform.Messaging.Outbox;
 using Microsoft.AspNetCore.Http.HttpResults;
+using InterimPlatform.Messaging;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 
@@ -43,7 +44,7 @@ public static class CandidateEndpoints
         return app;
     }
 
-    internal static async Task<Results<Created<CandidateResponse>, ValidationProblem, Conflict<Microsoft.AspNetCore.Mvc.ProblemDetails>>> RegisterAsync(
+    internal static async Task<Results<Created<CandidateResponse>, ValidationProblem, ProblemHttpResult>> RegisterAsync(
         RegisterCandidateRequest request,
         CandidatesDbContext db,
         TimeProvider timeProvider,
@@ -55,7 +56,7 @@ public static class CandidateEndpoints
             return TypedResults.ValidationProblem(errors);
         }
 
-        var now = timeProvider.GetUtcNow();
+        var now = timeProvider.GetUtcNowForStorage();
         var candidate = new Candidate
         {
             Id = Guid.CreateVersion7(now),
@@ -76,12 +77,10 @@ public static class CandidateEndpoints
         }
         catch (DbUpdateException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
         {
-            return TypedResults.Conflict(new Microsoft.AspNetCore.Mvc.ProblemDetails
-            {
-                Title = "A candidate with this e-mail is already in the pool.",
-                Status = StatusCodes.Status409Conflict,
-                Detail = $"The e-mail {candidate.Email} belongs to another candidate.",
-            });
+            return TypedResults.Problem(
+                title: "A candidate with this e-mail is already in the pool.",
+                detail: $"The e-mail {candidate.Email} belongs to another candidate.",
+                statusCode: StatusCodes.Status409Conflict);
         }
 
         return TypedResults.Created($"/api/candidates/{candidate.Id}", CandidateResponse.From(candidate));

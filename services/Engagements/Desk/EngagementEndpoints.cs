@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using InterimPlatform.Engagements.Data;
 using Microsoft.AspNetCore.Http.HttpResults;
+using InterimPlatform.Messaging;
 using Microsoft.EntityFrameworkCore;
 
 namespace InterimPlatform.Engagements.Desk;
@@ -56,7 +57,7 @@ public static class EngagementEndpoints
             return TypedResults.ValidationProblem(errors);
         }
 
-        var now = timeProvider.GetUtcNow();
+        var now = timeProvider.GetUtcNowForStorage();
         var engagement = new Engagement { Id = Guid.CreateVersion7(now), Title = request.Title!.Trim(), ClientName = request.ClientName!.Trim(), CreatedAt = now };
         db.Engagements.Add(engagement);
         await db.SaveChangesAsync(cancellationToken);

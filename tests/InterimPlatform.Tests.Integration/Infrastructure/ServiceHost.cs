@@ -1,0 +1,51 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace InterimPlatform.Tests.Integration.Infrastructure;
+
+/// <summary>A service running in-process against the real test servers, configured as the AppHost would configure it.</summary>
+public sealed class ServiceHost<TEntryPoint>(IReadOnlyDictionary<string, string> settings) : WebApplicationFactory<TEntryPoint>
+    where TEntryPoint : class
+{
+    /// <summary>Starts the service and waits until <c>/health</c> passes: database reachable, consumers' queues bound.</summary>
+    public async Task WaitUntilHealthyAsync()
+    {
+        var client = CreateClient();
+        await Eventually.GetAsync(
+            async () => (await client.GetAsync("/health")).IsSuccessStatusCode ? "healthy" : null,
+            TimeSpan.FromSeconds(60),
+            $"{typeof(TEntryPoint).Assembly.GetName().Name} to be healthy");
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Development");
+        foreach (var (key, value) in settings)
+        {
+            builder.UseSetting(key, value);
+        }
+    }
+}
+
+public static class Eventually
+{
+    /// <summary>Polls <paramref name="probe"/> until it returns a value, or fails the test after <paramref name="timeout"/>.</summary>
+    public static async Task<T> GetAsync<T>(Func<Task<T?>> probe, TimeSpan timeout, string what) where T : class
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            if (await probe() is { } value)
+            {
+                return value;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"Timed out after {timeout.TotalSeconds:0} s waiting for {what}.");
+            }
+
+            await Task.Delay(100);
+        }
+    }
+}

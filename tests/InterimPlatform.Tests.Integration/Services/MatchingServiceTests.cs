@@ -1,0 +1,93 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Http.Json;
+using InterimPlatform.Contracts.Candidates.V1;
+using InterimPlatform.Matching.Data;
+using InterimPlatform.Matching.Pool;
+using InterimPlatform.Messaging.Inbox;
+using InterimPlatform.Tests.Integration.Infrastructure;
+using MassTransit;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace InterimPlatform.Tests.Integration.Services;
+
+[Collection(PlatformServersCollection.Name)]
+public sealed class MatchingServiceTests(PlatformServers servers) : IAsyncLifetime
+{
+    private ServiceHost<MatchingDbContext> _service = null!;
+
+    public async Task InitializeAsync()
+    {
+        _service = new ServiceHost<MatchingDbContext>(new Dictionary<string, string>
+        {
+            ["ConnectionStrings:matchingdb"] = await servers.CreateDatabaseAsync("matching"),
+            ["ConnectionStrings:messaging"] = servers.MessagingConnectionString,
+        });
+        await _service.WaitUntilHealthyAsync();
+    }
+
+    [Fact]
+    public async Task A_message_delivered_twice_is_applied_once()
+    {
+        var consumed = new ConsumedMessages();
+        var bus = _service.Services.GetRequiredService<IBus>();
+        using var observer = bus.ConnectConsumeObserver(consumed);
+        var messageId = NewId.NextGuid();
+        var candidateId = Guid.NewGuid();
+        var original = new CandidateRegistered(candidateId, "Ingrid Dahl", "NO", DateTimeOffset.UtcNow);
+
+        await bus.Publish(original, context => context.MessageId = messageId);
+        var client = _service.CreateClient();
+        await Eventually.GetAsync(() => GetProfileAsync(client, candidateId), TimeSpan.FromSeconds(30), "the profile in Matching");
+        // The same message id again, with different content: a redelivery must not change anything.
+        await bus.Publish(original with { FullName = "Changed By A Duplicate" }, context => context.MessageId = messageId);
+        await Eventually.GetAsync(() => Task.FromResult(consumed.Count(messageId) >= 2 ? "done" : null), TimeSpan.FromSeconds(30), "the duplicate to be consumed");
+
+        var profile = await GetProfileAsync(client, candidateId);
+        Assert.NotNull(profile);
+        Assert.Equal("Ingrid Dahl", profile.FullName);
+        await using var scope = _service.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<MatchingDbContext>();
+        Assert.Equal(1, await db.Set<InboxMessage>().CountAsync(m => m.MessageId == messageId));
+        Assert.Equal(1, await db.CandidateProfiles.CountAsync(p => p.CandidateId == candidateId));
+    }
+
+    [Fact]
+    public async Task Unknown_candidates_are_404_and_bad_paging_is_a_problem()
+    {
+        var client = _service.CreateClient();
+
+        var missing = await client.GetAsync($"/api/matching/candidates/{Guid.NewGuid()}");
+        var badPage = await client.GetAsync("/api/matching/candidates?take=100000");
+
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, badPage.StatusCode);
+        Assert.Equal("application/problem+json", badPage.Content.Headers.ContentType?.MediaType);
+    }
+
+    private static async Task<CandidateProfileResponse?> GetProfileAsync(HttpClient client, Guid candidateId)
+    {
+        var response = await client.GetAsync($"/api/matching/candidates/{candidateId}");
+        return response.IsSuccessStatusCode ? await response.Content.ReadFromJsonAsync<CandidateProfileResponse>() : null;
+    }
+
+    public async Task DisposeAsync() => await _service.DisposeAsync();
+
+    private sealed class ConsumedMessages : IConsumeObserver
+    {
+        private readonly ConcurrentDictionary<Guid, int> _counts = new();
+
+        public int Count(Guid messageId) => _counts.GetValueOrDefault(messageId);
+
+        public Task PreConsume<T>(ConsumeContext<T> context) where T : class => Task.CompletedTask;
+
+        public Task PostConsume<T>(ConsumeContext<T> context) where T : class
+        {
+            _counts.AddOrUpdate(context.MessageId!.Value, 1, (_, n) => n + 1);
+            return Task.CompletedTask;
+        }
+
+        public Task ConsumeFault<T>(ConsumeContext<T> context, Exception exception) where T : class => Task.CompletedTask;
+    }
+}
