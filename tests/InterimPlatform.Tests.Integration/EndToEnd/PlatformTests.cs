@@ -1,0 +1,138 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using InterimPlatform.Tests.Integration.Infrastructure;
+
+namespace InterimPlatform.Tests.Integration.EndToEnd;
+
+/// <summary>The whole app model, started by the real AppHost, driven through the gateway.</summary>
+[Collection(AppHostCollection.Name)]
+public sealed class PlatformTests
+{
+    private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(90);
+
+    [Fact]
+    public async Task A_candidate_created_through_the_gateway_becomes_visible_in_Matching_and_survives_a_restart()
+    {
+        var first = AppHostProcess.Start();
+        Guid candidateId;
+        try
+        {
+            await first.WaitUntilHealthyAsync();
+            using var client = new HttpClient { BaseAddress = first.GatewayUrl };
+            Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health")).StatusCode);
+
+            var created = await client.PostAsJsonAsync("/api/candidates", new { fullName = "Astrid Berg", email = "astrid@example.se", country = "SE", summary = "Interim CFO" });
+            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+            candidateId = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+
+            var profile = await Eventually.GetAsync(
+                async () =>
+                {
+                    var response = await client.GetAsync($"/api/matching/candidates/{candidateId}");
+                    return response.IsSuccessStatusCode ? await response.Content.ReadAsStringAsync() : null;
+                },
+                TimeSpan.FromSeconds(30),
+                "the candidate in Matching, through the gateway");
+            Assert.Equal("Astrid Berg", JsonDocument.Parse(profile).RootElement.GetProperty("fullName").GetString());
+
+            var engagement = await client.PostAsJsonAsync("/api/engagements", new { title = "Interim CFO", clientName = "Nordic Foods AB" });
+            Assert.Equal(HttpStatusCode.Created, engagement.StatusCode);
+
+            Assert.Equal(0, await first.StopAsync(StopTimeout));
+            AssertNothingSurvives(first);
+        }
+        finally
+        {
+            await first.DisposeAsync();
+        }
+
+        // Like Aspire's data volumes: the next start finds the same data.
+        await using var second = AppHostProcess.Start(first.StateDirectory);
+        try
+        {
+            await second.WaitUntilHealthyAsync();
+            using var client = new HttpClient { BaseAddress = second.GatewayUrl };
+            Assert.Equal(HttpStatusCode.OK, (await client.GetAsync($"/api/candidates/{candidateId}")).StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await client.GetAsync($"/api/matching/candidates/{candidateId}")).StatusCode);
+            Assert.Equal(0, await second.StopAsync(StopTimeout));
+            AssertNothingSurvives(second);
+        }
+        finally
+        {
+            second.DeleteStateFolder();
+        }
+    }
+
+    [Fact]
+    public async Task A_stopped_service_is_a_problem_naming_it_while_other_routes_keep_working()
+    {
+        var host = AppHostProcess.Start();
+        try
+        {
+            await host.WaitUntilHealthyAsync();
+            using var client = new HttpClient { BaseAddress = host.GatewayUrl };
+
+            await Infrastructure.Signals.KillAsync(host.ResourceProcessIds["candidates"]);
+            await Eventually.GetAsync(() => Task.FromResult(AppHostProcess.IsAlive(host.ResourceProcessIds["candidates"]) ? null : "gone"), TimeSpan.FromSeconds(10), "candidates to exit");
+
+            var down = await client.GetAsync($"/api/candidates/{Guid.NewGuid()}");
+            var up = await client.GetAsync("/api/matching/candidates");
+
+            Assert.Equal(HttpStatusCode.BadGateway, down.StatusCode);
+            Assert.Equal("application/problem+json", down.Content.Headers.ContentType?.MediaType);
+            var problem = await down.Content.ReadFromJsonAsync<JsonElement>();
+            Assert.Equal("candidates", problem.GetProperty("service").GetString());
+            Assert.Equal(HttpStatusCode.OK, up.StatusCode);
+        }
+        finally
+        {
+            await host.DisposeAsync();
+            host.DeleteStateFolder();
+        }
+    }
+
+    [Fact]
+    public async Task Nothing_outlives_an_AppHost_killed_with_SIGKILL_and_a_second_AppHost_is_refused_meanwhile()
+    {
+        var host = AppHostProcess.Start();
+        try
+        {
+            await host.WaitUntilHealthyAsync();
+            var children = host.ResourceProcessIds.Values.ToList();
+            Assert.Equal(6, children.Count); // postgres, messaging, candidates, engagements, matching, gateway
+            Assert.NotEmpty(host.ProcessesUsingStateFolder());
+
+            await using (var second = AppHostProcess.Start(host.StateDirectory))
+            {
+                Assert.Equal(2, await second.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+                Assert.Contains("already running", second.Output, StringComparison.Ordinal);
+            }
+
+            host.Kill();
+
+            await Eventually.GetAsync(
+                () => Task.FromResult(children.Any(AppHostProcess.IsAlive) || host.ProcessesUsingStateFolder().Count > 0 ? null : "all gone"),
+                TimeSpan.FromSeconds(60),
+                "every process the AppHost started to exit after it was killed");
+        }
+        finally
+        {
+            await host.DisposeAsync();
+            host.DeleteStateFolder();
+        }
+    }
+
+    private static void AssertNothingSurvives(AppHostProcess host)
+    {
+        var alive = host.ResourceProcessIds.Where(p => AppHostProcess.IsAlive(p.Value)).Select(p => p.Key).ToList();
+        Assert.Empty(alive);
+        Assert.Empty(host.ProcessesUsingStateFolder());
+    }
+}
+
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class AppHostCollection
+{
+    public const string Name = "AppHost";
+}

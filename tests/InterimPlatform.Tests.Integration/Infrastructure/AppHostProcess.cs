@@ -1,0 +1,216 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Reflection;
+using System.Text.RegularExpressions;
+using InterimPlatform.Hosting.Processes;
+
+namespace InterimPlatform.Tests.Integration.Infrastructure;
+
+/// <summary>
+/// The real AppHost, run from its build output as a user would run it, with its own state folder and
+/// gateway port. Records the process id of every resource it reports as running.
+/// </summary>
+public sealed partial class AppHostProcess : IAsyncDisposable
+{
+    public const string AllHealthyMarker = "All resources are healthy";
+
+    private readonly Process _process;
+    private readonly ConcurrentQueue<string> _output = new();
+    private readonly TaskCompletionSource _healthy = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private bool _disposed;
+
+    private AppHostProcess(Process process, string stateDirectory, int gatewayPort)
+    {
+        _process = process;
+        StateDirectory = stateDirectory;
+        GatewayPort = gatewayPort;
+    }
+
+    public string StateDirectory { get; }
+
+    public int GatewayPort { get; }
+
+    public Uri GatewayUrl => new($"http://localhost:{GatewayPort}");
+
+    public int ProcessId => _process.Id;
+
+    public string Output => string.Join(Environment.NewLine, _output);
+
+    /// <summary>Resource name to the process id it was last reported running with.</summary>
+    public ConcurrentDictionary<string, int> ResourceProcessIds { get; } = new();
+
+    /// <summary>Starts the AppHost; <paramref name="stateDirectory"/> defaults to a new temporary folder.</summary>
+    public static AppHostProcess Start(string? stateDirectory = null, int? gatewayPort = null)
+    {
+        stateDirectory ??= Path.Combine(Path.GetTempPath(), "interim-apphost-" + Guid.NewGuid().ToString("N")[..12]);
+        var port = gatewayPort ?? PortAllocator.GetFreePort();
+        var start = new ProcessStartInfo(AppHostExecutable())
+        {
+            UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+        };
+        foreach (var argument in new[] { "--state-dir", stateDirectory, $"--Gateway:Port={port}" })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        var process = new Process { StartInfo = start };
+        var host = new AppHostProcess(process, stateDirectory, port);
+        process.OutputDataReceived += (_, e) => host.OnOutput(e.Data);
+        process.ErrorDataReceived += (_, e) => host.OnOutput(e.Data);
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return host;
+    }
+
+    public async Task WaitUntilHealthyAsync(TimeSpan? timeout = null)
+    {
+        try
+        {
+            await Task.WhenAny(_healthy.Task, _process.WaitForExitAsync()).WaitAsync(timeout ?? TimeSpan.FromMinutes(3));
+        }
+        catch (TimeoutException)
+        {
+            throw new TimeoutException($"The AppHost did not report '{AllHealthyMarker}'. Output:{Environment.NewLine}{Output}");
+        }
+
+        if (!_healthy.Task.IsCompleted)
+        {
+            throw new InvalidOperationException($"The AppHost exited with code {_process.ExitCode} before it was healthy. Output:{Environment.NewLine}{Output}");
+        }
+    }
+
+    /// <summary>Sends SIGTERM (as systemd or Ctrl+C would ask it to stop) and waits for the exit code.</summary>
+    public async Task<int> StopAsync(TimeSpan timeout)
+    {
+        if (!_process.HasExited)
+        {
+            await CommandRunner.RunAsync("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)], CancellationToken.None);
+        }
+
+        await _process.WaitForExitAsync().WaitAsync(timeout);
+        return _process.ExitCode;
+    }
+
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        await _process.WaitForExitAsync().WaitAsync(timeout);
+        return _process.ExitCode;
+    }
+
+    /// <summary>SIGKILL: the AppHost gets no chance to clean up.</summary>
+    public void Kill() => _process.Kill(entireProcessTree: false);
+
+    public static bool IsAlive(int processId)
+    {
+        // A zombie has exited: only its entry in the process table is left until it is reaped.
+        var status = $"/proc/{processId}/status";
+        return File.Exists(status) && !File.ReadAllText(status).Contains("State:\tZ", StringComparison.Ordinal);
+    }
+
+    /// <summary>Processes whose command line mentions this AppHost's state folder (PostgreSQL, RabbitMQ).</summary>
+    public IReadOnlyList<int> ProcessesUsingStateFolder()
+    {
+        var found = new List<int>();
+        foreach (var directory in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(directory), out var pid) || pid == Environment.ProcessId)
+            {
+                continue;
+            }
+
+            try
+            {
+                var commandLine = File.ReadAllText(Path.Combine(directory, "cmdline")).Replace('\0', ' ');
+                if (commandLine.Contains(StateDirectory, StringComparison.Ordinal) && IsAlive(pid))
+                {
+                    found.Add(pid);
+                }
+            }
+            catch (IOException)
+            {
+                // exited while we looked
+            }
+            catch (UnauthorizedAccessException)
+            {
+            }
+        }
+
+        return found;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        if (!_process.HasExited)
+        {
+            try
+            {
+                await StopAsync(TimeSpan.FromSeconds(60));
+            }
+            catch (TimeoutException)
+            {
+                _process.Kill(entireProcessTree: true);
+            }
+        }
+
+        _process.Dispose();
+    }
+
+    public void DeleteStateFolder()
+    {
+        if (Directory.Exists(StateDirectory))
+        {
+            Directory.Delete(StateDirectory, recursive: true);
+        }
+    }
+
+    private void OnOutput(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        _output.Enqueue(line);
+        var running = RunningLine().Match(line);
+        if (running.Success)
+        {
+            ResourceProcessIds[running.Groups["name"].Value] = int.Parse(running.Groups["pid"].Value, System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        if (line.Contains(AllHealthyMarker, StringComparison.Ordinal))
+        {
+            _healthy.TrySetResult();
+        }
+    }
+
+    private static string AppHostExecutable()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "InterimPlatform.sln")))
+        {
+            directory = directory.Parent;
+        }
+
+        if (directory is null)
+        {
+            throw new InvalidOperationException("The repository root (InterimPlatform.sln) was not found above the test output.");
+        }
+
+        var configuration = typeof(AppHostProcess).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
+        var executable = Path.Combine(directory.FullName, "AppHost", "bin", configuration, "net10.0", "InterimPlatform.AppHost");
+        return File.Exists(executable) ? executable : throw new FileNotFoundException("Build the AppHost first.", executable);
+    }
+
+    [GeneratedRegex(@"^\S+\s+(?<name>\S+)\s+Running\s+pid (?<pid>\d+)")]
+    private static partial Regex RunningLine();
+}
