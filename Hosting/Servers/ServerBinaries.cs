@@ -19,6 +19,7 @@ public sealed record RabbitMQBinaries(string Server, string Epmd);
 public static class ServerBinaries
 {
     private const string RabbitMQServerScript = "/usr/lib/rabbitmq/bin/rabbitmq-server";
+    private static readonly SemaphoreSlim s_install = new(1, 1);
 
     public static async Task<PostgresBinaries> FindPostgresAsync(Action<string> report, CancellationToken cancellationToken)
     {
@@ -27,7 +28,7 @@ public static class ServerBinaries
             return found;
         }
 
-        await InstallAsync("postgresql", report, cancellationToken).ConfigureAwait(false);
+        await InstallAsync("postgresql", () => LocatePostgres() is not null, report, cancellationToken).ConfigureAwait(false);
         return LocatePostgres() ?? throw new ServerBinaryMissingException("PostgreSQL", "apt-get install -y postgresql");
     }
 
@@ -38,7 +39,7 @@ public static class ServerBinaries
             return found;
         }
 
-        await InstallAsync("rabbitmq-server", report, cancellationToken).ConfigureAwait(false);
+        await InstallAsync("rabbitmq-server", () => LocateRabbitMQ() is not null, report, cancellationToken).ConfigureAwait(false);
         return LocateRabbitMQ() ?? throw new ServerBinaryMissingException("RabbitMQ", "apt-get install -y rabbitmq-server");
     }
 
@@ -72,7 +73,7 @@ public static class ServerBinaries
         return File.Exists(RabbitMQServerScript) && epmd is not null ? new RabbitMQBinaries(RabbitMQServerScript, epmd) : null;
     }
 
-    private static async Task InstallAsync(string package, Action<string> report, CancellationToken cancellationToken)
+    private static async Task InstallAsync(string package, Func<bool> installed, Action<string> report, CancellationToken cancellationToken)
     {
         var command = $"apt-get install -y {package}";
         if (!Posix.IsRoot || CommandRunner.FindOnPath("apt-get") is null)
@@ -80,6 +81,22 @@ public static class ServerBinaries
             throw new ServerBinaryMissingException(package, $"sudo {command}");
         }
 
+        await s_install.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (!installed())
+            {
+                await InstallWithAptAsync(package, command, report, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            s_install.Release();
+        }
+    }
+
+    private static async Task InstallWithAptAsync(string package, string command, Action<string> report, CancellationToken cancellationToken)
+    {
         report($"{package} is not installed: installing it now with '{command}' (about a minute)...");
 
         // Debian starts a freshly installed server as a system service; ours runs in its own folder,
@@ -95,12 +112,14 @@ public static class ServerBinaries
         try
         {
             var environment = new Dictionary<string, string> { ["DEBIAN_FRONTEND"] = "noninteractive" };
-            var (code, output) = await CommandRunner.RunAsync("apt-get", ["install", "-y", "-q", package], cancellationToken, environment: environment).ConfigureAwait(false);
+            // Wait for the package lock rather than fail when another install (another AppHost, a test run) holds it.
+            string[] install = ["-o", "DPkg::Lock::Timeout=300", "install", "-y", "-q", package];
+            var (code, output) = await CommandRunner.RunAsync("apt-get", install, cancellationToken, environment: environment).ConfigureAwait(false);
             if (code != 0)
             {
                 // A fresh machine may have no package lists yet.
-                await CommandRunner.RunAsync("apt-get", ["update", "-q"], cancellationToken, environment: environment).ConfigureAwait(false);
-                (code, output) = await CommandRunner.RunAsync("apt-get", ["install", "-y", "-q", package], cancellationToken, environment: environment).ConfigureAwait(false);
+                await CommandRunner.RunAsync("apt-get", ["-o", "DPkg::Lock::Timeout=300", "update", "-q"], cancellationToken, environment: environment).ConfigureAwait(false);
+                (code, output) = await CommandRunner.RunAsync("apt-get", install, cancellationToken, environment: environment).ConfigureAwait(false);
             }
 
             if (code != 0)
