@@ -294,24 +294,26 @@ internal sealed class Orchestrator(
         return (Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet", [assembly]);
     }
 
+    /// <summary>Reports a process that exits on its own; an exit the orchestrator asked for is reported by the stop itself.</summary>
     private void WatchExit(Resource resource, ManagedProcess process)
     {
         _ = process.Exited.ContinueWith(
             task =>
             {
-                var stopping = _stopping.IsCancellationRequested;
+                if (_stopping.IsCancellationRequested)
+                {
+                    return;
+                }
+
                 SetState(resource, s => s with
                 {
-                    State = stopping ? KnownResourceStates.Finished : KnownResourceStates.Exited,
+                    State = KnownResourceStates.Exited,
                     ExitCode = task.Result,
                     Health = HealthStatus.Unknown,
                     StoppedAt = timeProvider.GetUtcNow(),
-                    Reason = stopping ? null : "exited unexpectedly",
+                    Reason = "exited unexpectedly",
                 });
-                if (!stopping)
-                {
-                    _console.LogTail(resource.Name, _logs!);
-                }
+                _console.LogTail(resource.Name, _logs!);
             },
             CancellationToken.None,
             TaskContinuationOptions.ExecuteSynchronously,
@@ -353,6 +355,12 @@ internal sealed class Orchestrator(
         }
 
         SetState(resource, s => s with { State = KnownResourceStates.Stopping });
+        var process = running switch
+        {
+            PostgresServer server => server.Process,
+            RabbitMQNode node => node.Process,
+            _ => (ManagedProcess)running,
+        };
         switch (running)
         {
             case PostgresServer server:
@@ -361,10 +369,13 @@ internal sealed class Orchestrator(
             case RabbitMQNode node:
                 await node.StopAsync().ConfigureAwait(false);
                 break;
-            case ManagedProcess process:
+            default:
                 await process.StopAsync(TimeSpan.FromSeconds(20)).ConfigureAwait(false);
                 break;
         }
+
+        var exitCode = await process.Exited.ConfigureAwait(false);
+        SetState(resource, s => s with { State = KnownResourceStates.Finished, ExitCode = exitCode, Health = HealthStatus.Unknown, StoppedAt = timeProvider.GetUtcNow() });
     }
 
     private static IEnumerable<Resource> Dependencies(Resource resource) =>
