@@ -1,6 +1,7 @@
 using InterimPlatform.Candidates.Data;
 using InterimPlatform.Candidates.Pool;
 using InterimPlatform.Messaging;
+using InterimPlatform.Messaging.Operations;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -15,6 +16,7 @@ await app.MigrateDatabaseAsync<CandidatesDbContext>();
 
 app.MapDefaultEndpoints();
 app.MapOpenApi();
+app.MapErrorQueueEndpoints("candidates");
 app.MapCandidateEndpoints();
 
 app.Run();

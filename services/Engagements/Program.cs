@@ -1,6 +1,7 @@
 using InterimPlatform.Engagements.Data;
 using InterimPlatform.Engagements.Desk;
 using InterimPlatform.Messaging;
+using InterimPlatform.Messaging.Operations;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -15,6 +16,7 @@ await app.MigrateDatabaseAsync<EngagementsDbContext>();
 
 app.MapDefaultEndpoints();
 app.MapOpenApi();
+app.MapErrorQueueEndpoints("engagements");
 app.MapEngagementEndpoints();
 
 app.Run();

@@ -1,6 +1,7 @@
 using InterimPlatform.Matching.Data;
 using InterimPlatform.Matching.Pool;
 using InterimPlatform.Messaging;
+using InterimPlatform.Messaging.Operations;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -15,6 +16,7 @@ await app.MigrateDatabaseAsync<MatchingDbContext>();
 
 app.MapDefaultEndpoints();
 app.MapOpenApi();
+app.MapErrorQueueEndpoints("matching");
 app.MapPoolEndpoints();
 
 app.Run();

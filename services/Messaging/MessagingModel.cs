@@ -26,6 +26,8 @@ public static class MessagingModel
             outbox.Property(m => m.LastError).HasColumnName("last_error");
             outbox.HasIndex(m => m.Sequence).HasFilter("sent_at IS NULL").HasDatabaseName("ix_outbox_messages_unsent");
             outbox.HasIndex(m => m.SentAt).HasDatabaseName("ix_outbox_messages_sent_at");
+            // The dispatcher's "oldest unsent event of this aggregate" lookup.
+            outbox.HasIndex(m => new { m.AggregateId, m.Sequence }).HasFilter("sent_at IS NULL").HasDatabaseName("ix_outbox_messages_unsent_by_aggregate");
         });
 
         modelBuilder.Entity<InboxMessage>(inbox =>

@@ -1,3 +1,4 @@
+using InterimPlatform.Messaging.Operations;
 using InterimPlatform.Messaging.Outbox;
 using MassTransit;
 using Microsoft.AspNetCore.Builder;
@@ -8,31 +9,55 @@ using Microsoft.Extensions.Hosting;
 
 namespace InterimPlatform.Messaging;
 
-/// <summary>How a service gets its database (with the outbox) and its RabbitMQ connection.</summary>
+/// <summary>Retry and queue settings, from the <c>Messaging</c> configuration section.</summary>
+public sealed class MessagingOptions
+{
+    /// <summary>Immediate retries for transient faults (deadlocks, serialization failures, timeouts).</summary>
+    public int ImmediateRetries { get; set; } = 3;
+
+    /// <summary>Further attempts with exponentially growing delays before a message goes to the error queue.</summary>
+    public int DelayedRetries { get; set; } = 4;
+
+    public TimeSpan MinRetryDelay { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary><c>classic</c> (default, one node) or <c>quorum</c> (a cluster): see docs/messaging.md.</summary>
+    public string QueueType { get; set; } = "classic";
+
+    /// <summary>Run the outbox dispatcher in this process (off for an instance that must only consume).</summary>
+    public bool DispatchOutbox { get; set; } = true;
+}
+
+/// <summary>How a service gets its database (with the outbox and inbox) and its RabbitMQ connection.</summary>
 public static class ServiceMessagingExtensions
 {
     /// <summary>
     /// Registers <typeparamref name="TDbContext"/> on PostgreSQL from <c>ConnectionStrings:{connectionName}</c>,
-    /// with the outbox commit signal and a health check.
+    /// with the outbox commit signal, and health checks for the database and the outbox backlog.
     /// </summary>
     public static IHostApplicationBuilder AddServiceDbContext<TDbContext>(this IHostApplicationBuilder builder, string connectionName)
         where TDbContext : DbContext
     {
         var connectionString = builder.Configuration.GetConnectionString(connectionName)
             ?? throw new InvalidOperationException($"ConnectionStrings:{connectionName} is not configured (the AppHost sets ConnectionStrings__{connectionName}).");
+        builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<OutboxSignal>();
         builder.Services.AddSingleton<OutboxCommitInterceptor>();
+        builder.Services.AddSingleton<OutboxMonitor>();
         builder.Services.AddDbContext<TDbContext>((services, options) => options
             .UseNpgsql(connectionString)
             .AddInterceptors(services.GetRequiredService<OutboxCommitInterceptor>()));
-        builder.Services.AddHealthChecks().AddDbContextCheck<TDbContext>(connectionName, tags: ["ready"]);
-        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddHealthChecks()
+            .AddDbContextCheck<TDbContext>(connectionName, tags: ["ready"])
+            .AddCheck<OutboxHealthCheck<TDbContext>>("outbox", tags: ["ready"]);
         return builder;
     }
 
     /// <summary>
-    /// Configures MassTransit over RabbitMQ from <c>ConnectionStrings:messaging</c> (an <c>amqp://</c> URI),
-    /// with queues named after the service, and the outbox dispatcher for <typeparamref name="TDbContext"/>.
+    /// Configures MassTransit over RabbitMQ from <c>ConnectionStrings:messaging</c> (an <c>amqp://</c> URI):
+    /// queues named after the service, retries, error queues and their operations, and the outbox
+    /// dispatcher for <typeparamref name="TDbContext"/>.
     /// </summary>
     public static IHostApplicationBuilder AddServiceMessaging<TDbContext>(
         this IHostApplicationBuilder builder,
@@ -43,11 +68,25 @@ public static class ServiceMessagingExtensions
         var uri = new Uri(builder.Configuration.GetConnectionString("messaging")
             ?? throw new InvalidOperationException("ConnectionStrings:messaging is not configured (the AppHost sets ConnectionStrings__messaging)."));
         var (user, password) = ParseUserInfo(uri);
+        var options = builder.Configuration.GetSection("Messaging").Get<MessagingOptions>() ?? new MessagingOptions();
+        var quorum = string.Equals(options.QueueType, "quorum", StringComparison.OrdinalIgnoreCase);
+        var queues = new ServiceQueues();
+        builder.Services.AddSingleton(queues);
+        builder.Services.AddSingleton(new RabbitMQ.Client.ConnectionFactory { Uri = uri, ClientProvidedName = $"{serviceName} operations" });
+        builder.Services.AddSingleton<ErrorQueues>();
 
         builder.Services.AddMassTransit(x =>
         {
             x.DisableUsageTelemetry();
             x.SetEndpointNameFormatter(new KebabCaseEndpointNameFormatter(serviceName, includeNamespace: false));
+            x.AddConfigureEndpointsCallback((_, queue, endpoint) =>
+            {
+                queues.Add(queue);
+                if (quorum && endpoint is IRabbitMqReceiveEndpointConfigurator rabbit)
+                {
+                    rabbit.SetQuorumQueue();
+                }
+            });
             configureConsumers?.Invoke(x);
             x.UsingRabbitMq((context, cfg) =>
             {
@@ -56,13 +95,30 @@ public static class ServiceMessagingExtensions
                     h.Username(user);
                     h.Password(password);
                     h.PublisherConfirmation = true;
+                    h.ConnectionName(serviceName);
                 });
-                cfg.UseMessageRetry(r => r.Exponential(5, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(500)));
+                // Outer: a few attempts with growing delays (in memory: Debian's RabbitMQ has no delayed-exchange
+                // plugin). Inner: immediate retries, for transient faults only. A validation failure skips both.
+                cfg.UseMessageRetry(r =>
+                {
+                    r.Ignore<MessageValidationException>();
+                    r.Exponential(options.DelayedRetries, options.MinRetryDelay, options.MaxRetryDelay, options.MinRetryDelay);
+                });
+                cfg.UseMessageRetry(r =>
+                {
+                    r.Handle<Exception>(TransientFaults.IsTransient);
+                    r.Ignore<MessageValidationException>();
+                    r.Immediate(options.ImmediateRetries);
+                });
                 cfg.ConfigureEndpoints(context);
             });
         });
 
-        builder.Services.AddHostedService<OutboxDispatcher<TDbContext>>();
+        if (options.DispatchOutbox)
+        {
+            builder.Services.AddHostedService<OutboxDispatcher<TDbContext>>();
+        }
+
         return builder;
     }
 

@@ -43,3 +43,18 @@ public sealed class OutboxMessageTests
         Assert.True(string.CompareOrdinal(early.Id.ToString(), late.Id.ToString()) < 0);
     }
 }
+
+public sealed class SequentialGuidTests
+{
+    [Fact]
+    public void Ids_made_in_the_same_millisecond_still_sort_in_creation_order()
+    {
+        var now = DateTimeOffset.UtcNow;
+
+        var ids = Enumerable.Range(0, 10_000).Select(_ => InterimPlatform.Messaging.Outbox.SequentialGuid.Next(now)).ToList();
+
+        Assert.Equal(ids, ids.Order());
+        Assert.Equal(ids.Count, ids.Distinct().Count());
+        Assert.All(ids, id => Assert.Equal(7, id.Version));
+    }
+}

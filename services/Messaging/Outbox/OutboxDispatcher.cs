@@ -8,15 +8,21 @@ using Microsoft.Extensions.Logging;
 namespace InterimPlatform.Messaging.Outbox;
 
 /// <summary>
-/// Publishes committed outbox rows to RabbitMQ in insertion order and marks them sent only once the
-/// broker confirmed them. Rows are claimed with <c>FOR UPDATE SKIP LOCKED</c>, so several instances of
-/// a service can dispatch the same outbox without sending a row twice at the same time. Anything left
-/// unsent (a crash between commit and publish, a broker outage) is picked up by the next sweep.
+/// Publishes committed outbox rows to RabbitMQ and marks them sent only once the broker confirmed them.
+/// <list type="bullet">
+/// <item>Rows are claimed with <c>FOR UPDATE SKIP LOCKED</c>, so several instances of a service can
+/// dispatch the same outbox and no row is sent by two of them.</item>
+/// <item>Only the oldest unsent row of each aggregate is eligible, so events about one candidate or
+/// engagement are published in the order they were written, whichever instance sends them.</item>
+/// <item>Anything left unsent (a crash between commit and publish, a broker outage) is picked up by the
+/// next sweep; while the broker is down the dispatcher backs off without blocking any request.</item>
+/// </list>
 /// </summary>
-public sealed class OutboxDispatcher<TDbContext>(
+public sealed partial class OutboxDispatcher<TDbContext>(
     IServiceScopeFactory scopes,
     IBus bus,
     OutboxSignal signal,
+    OutboxMonitor monitor,
     TimeProvider timeProvider,
     ILogger<OutboxDispatcher<TDbContext>> logger) : BackgroundService
     where TDbContext : DbContext
@@ -29,7 +35,7 @@ public sealed class OutboxDispatcher<TDbContext>(
     private static readonly TimeSpan InboxRetention = TimeSpan.FromDays(30);
     private static readonly TimeSpan CleanupInterval = TimeSpan.FromHours(1);
 
-    internal static readonly ActivitySource ActivitySource = new("InterimPlatform.Messaging");
+    internal static readonly ActivitySource ActivitySource = new(OutboxMonitor.MeterName);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -47,9 +53,9 @@ public sealed class OutboxDispatcher<TDbContext>(
                     lastCleanup = timeProvider.GetUtcNow();
                 }
 
-                if (sent == BatchSize)
+                if (sent > 0)
                 {
-                    continue; // more is waiting
+                    continue; // more may be waiting, including the next event of the same aggregates
                 }
 
                 await signal.WaitAsync(PollInterval, stoppingToken).ConfigureAwait(false);
@@ -60,23 +66,34 @@ public sealed class OutboxDispatcher<TDbContext>(
             }
             catch (Exception e)
             {
-                // Broker or database unavailable: back off, never block the requests that write rows.
                 failures++;
                 var delay = TimeSpan.FromMilliseconds(Math.Min(MaxBackoff.TotalMilliseconds, 250 * Math.Pow(2, Math.Min(failures, 10))));
-                logger.LogWarning(e, "Outbox dispatch failed ({Failures} in a row); retrying in {Delay}", failures, delay);
+                LogDispatchFailed(e, failures, delay);
                 await Task.Delay(delay, timeProvider, stoppingToken).ConfigureAwait(false);
             }
         }
     }
 
-    /// <summary>Publishes one batch of unsent rows; returns how many were sent.</summary>
+    /// <summary>
+    /// Publishes one batch: the oldest unsent row of each aggregate that no other instance holds.
+    /// Returns how many rows were confirmed and marked sent; throws when the broker could not take them.
+    /// </summary>
     public async Task<int> DispatchBatchAsync(CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<TDbContext>();
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         var batch = await db.Set<OutboxMessage>()
-            .FromSql($"SELECT * FROM outbox_messages WHERE sent_at IS NULL ORDER BY sequence LIMIT {BatchSize} FOR UPDATE SKIP LOCKED")
+            .FromSql($"""
+                SELECT o.* FROM outbox_messages o
+                WHERE o.sent_at IS NULL
+                  AND NOT EXISTS (
+                      SELECT 1 FROM outbox_messages earlier
+                      WHERE earlier.aggregate_id = o.aggregate_id AND earlier.sent_at IS NULL AND earlier.sequence < o.sequence)
+                ORDER BY o.sequence
+                LIMIT {BatchSize}
+                FOR UPDATE SKIP LOCKED
+                """)
             .ToListAsync(cancellationToken).ConfigureAwait(false);
         if (batch.Count == 0)
         {
@@ -85,22 +102,54 @@ public sealed class OutboxDispatcher<TDbContext>(
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(PublishTimeout);
+        var sent = 0;
+        Exception? brokerFault = null;
         foreach (var row in batch)
         {
-            ActivityContext.TryParse(row.TraceParent, row.TraceState, out var parent);
-            using var activity = ActivitySource.StartActivity("outbox dispatch", ActivityKind.Internal, parent);
-            activity?.SetTag("messaging.message.id", row.Id.ToString());
-            activity?.SetTag("interimplatform.outbox.aggregate_id", row.AggregateId);
-            var (message, type) = row.Deserialize();
-            // Publisher confirms are on: the task completes once the broker has the message.
-            await bus.Publish(message, type, context => context.MessageId = row.Id, timeout.Token).ConfigureAwait(false);
-            row.SentAt = timeProvider.GetUtcNow();
-            row.Attempts++;
+            (object Message, Type Type) @event;
+            try
+            {
+                @event = row.Deserialize();
+            }
+            catch (Exception e) when (e is System.Text.Json.JsonException or TypeLoadException or FileNotFoundException or InvalidOperationException)
+            {
+                // A row no code can read any more blocks only its own aggregate, and says why.
+                row.Attempts++;
+                row.LastError = $"Cannot read the event: {e.Message}";
+                LogUnreadableRow(e, row.Id, row.MessageType);
+                continue;
+            }
+
+            try
+            {
+                ActivityContext.TryParse(row.TraceParent, row.TraceState, out var parent);
+                using var activity = ActivitySource.StartActivity("outbox publish", ActivityKind.Internal, parent);
+                activity?.SetTag("messaging.message.id", row.Id.ToString());
+                activity?.SetTag("interimplatform.outbox.aggregate_id", row.AggregateId);
+                // Publisher confirms are on: the task completes once the broker has the message.
+                await bus.Publish(@event.Message, @event.Type, context => context.MessageId = row.Id, timeout.Token).ConfigureAwait(false);
+                row.SentAt = timeProvider.GetUtcNow();
+                row.Attempts++;
+                sent++;
+            }
+            catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+            {
+                row.Attempts++;
+                row.LastError = e.Message;
+                brokerFault = e;
+                break; // keep what the broker confirmed; the rest waits for the next attempt
+            }
         }
 
-        await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        return batch.Count;
+        await db.SaveChangesAsync(CancellationToken.None).ConfigureAwait(false);
+        await transaction.CommitAsync(CancellationToken.None).ConfigureAwait(false);
+        monitor.Published.Add(sent);
+        if (brokerFault is not null)
+        {
+            throw new InvalidOperationException($"The broker did not confirm an outbox event ({sent} of {batch.Count} sent).", brokerFault);
+        }
+
+        return sent;
     }
 
     private async Task CleanupAsync(CancellationToken cancellationToken)
@@ -111,4 +160,10 @@ public sealed class OutboxDispatcher<TDbContext>(
         await db.Database.ExecuteSqlAsync($"DELETE FROM outbox_messages WHERE sent_at < {now - SentRetention}", cancellationToken).ConfigureAwait(false);
         await db.Database.ExecuteSqlAsync($"DELETE FROM inbox_messages WHERE received_at < {now - InboxRetention}", cancellationToken).ConfigureAwait(false);
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox dispatch failed ({Failures} in a row); retrying in {Delay}")]
+    private partial void LogDispatchFailed(Exception exception, int failures, TimeSpan delay);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Outbox row {RowId} holds a {MessageType} that cannot be read; its aggregate's later events wait behind it")]
+    private partial void LogUnreadableRow(Exception exception, Guid rowId, string messageType);
 }

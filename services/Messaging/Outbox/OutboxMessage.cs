@@ -40,7 +40,7 @@ public sealed class OutboxMessage
         var type = typeof(T);
         return new OutboxMessage
         {
-            Id = Guid.CreateVersion7(now),
+            Id = SequentialGuid.Next(now),
             AggregateId = aggregateId,
             MessageType = $"{type.FullName}, {type.Assembly.GetName().Name}",
             Payload = JsonSerializer.Serialize(message, JsonSerializerOptions.Web),

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Json;
 using InterimPlatform.Contracts.Candidates.V1;
@@ -42,7 +41,7 @@ public sealed class MatchingServiceTests(PlatformServers servers) : IAsyncLifeti
         await Eventually.GetAsync(() => GetProfileAsync(client, candidateId), TimeSpan.FromSeconds(30), "the profile in Matching");
         // The same message id again, with different content: a redelivery must not change anything.
         await bus.Publish(original with { FullName = "Changed By A Duplicate" }, context => context.MessageId = messageId);
-        await Eventually.GetAsync(() => Task.FromResult(consumed.Count(messageId) >= 2 ? "done" : null), TimeSpan.FromSeconds(30), "the duplicate to be consumed");
+        await consumed.WaitForAsync(messageId, times: 2, TimeSpan.FromSeconds(30));
 
         var profile = await GetProfileAsync(client, candidateId);
         Assert.NotNull(profile);
@@ -73,21 +72,4 @@ public sealed class MatchingServiceTests(PlatformServers servers) : IAsyncLifeti
     }
 
     public async Task DisposeAsync() => await _service.DisposeAsync();
-
-    private sealed class ConsumedMessages : IConsumeObserver
-    {
-        private readonly ConcurrentDictionary<Guid, int> _counts = new();
-
-        public int Count(Guid messageId) => _counts.GetValueOrDefault(messageId);
-
-        public Task PreConsume<T>(ConsumeContext<T> context) where T : class => Task.CompletedTask;
-
-        public Task PostConsume<T>(ConsumeContext<T> context) where T : class
-        {
-            _counts.AddOrUpdate(context.MessageId!.Value, 1, (_, n) => n + 1);
-            return Task.CompletedTask;
-        }
-
-        public Task ConsumeFault<T>(ConsumeContext<T> context, Exception exception) where T : class => Task.CompletedTask;
-    }
 }

@@ -154,6 +154,10 @@ namespace InterimPlatform.Candidates.Data.Migrations
                         .HasDatabaseName("ix_outbox_messages_unsent")
                         .HasFilter("sent_at IS NULL");
 
+                    b.HasIndex("AggregateId", "Sequence")
+                        .HasDatabaseName("ix_outbox_messages_unsent_by_aggregate")
+                        .HasFilter("sent_at IS NULL");
+
                     b.ToTable("outbox_messages", (string)null);
                 });
 #pragma warning restore 612, 618
