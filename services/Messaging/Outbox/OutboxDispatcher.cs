@@ -123,7 +123,10 @@ public sealed partial class OutboxDispatcher<TDbContext>(
             try
             {
                 ActivityContext.TryParse(row.TraceParent, row.TraceState, out var parent);
-                using var activity = ActivitySource.StartActivity("outbox publish", ActivityKind.Internal, parent);
+                // Without a listener on our source StartActivity returns null; a bare activity still carries
+                // the request's trace context to MassTransit's send span, so the consumer joins the trace.
+                using var activity = ActivitySource.StartActivity("outbox publish", ActivityKind.Internal, parent)
+                    ?? (row.TraceParent is null ? null : new Activity("outbox publish").SetParentId(row.TraceParent).Start());
                 activity?.SetTag("messaging.message.id", row.Id.ToString());
                 activity?.SetTag("interimplatform.outbox.aggregate_id", row.AggregateId);
                 // Publisher confirms are on: the task completes once the broker has the message.

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Text.Json;
 using InterimPlatform.Hosting.Processes;
 using InterimPlatform.Hosting.Servers;
@@ -115,6 +116,40 @@ public sealed class OutboxAndInboxTests(PlatformServers servers)
         Assert.Equal(1, (await NotesService.WaitForCopyAsync(database, note.Id)).Applied);
         await using var check = NotesService.OpenDatabase(database);
         Assert.NotNull((await check.Set<OutboxMessage>().SingleAsync()).SentAt);
+        await host.StopAsync();
+    }
+
+    [Fact]
+    public async Task The_consumer_joins_the_trace_of_the_request_that_wrote_the_event()
+    {
+        var consumed = new ConcurrentQueue<Activity>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == "MassTransit",
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = consumed.Enqueue,
+        };
+        ActivitySource.AddActivityListener(listener);
+        var database = await NotesService.CreateDatabaseAsync(servers);
+        using var host = NotesService.Build(_service, database, servers.MessagingConnectionString, _faults);
+        await StartAsync(host);
+        var note = new Note { Id = Guid.NewGuid(), Text = "traced" };
+
+        ActivityTraceId requestTrace;
+        using (var request = new Activity("POST /api/notes").SetIdFormat(ActivityIdFormat.W3C).Start())
+        {
+            requestTrace = request.TraceId;
+            await using var db = NotesService.OpenDatabase(database);
+            db.Write(note, 1, DateTimeOffset.UtcNow);
+            await db.SaveChangesAsync();
+        }
+
+        await NotesService.WaitForCopyAsync(database, note.Id);
+        var consume = await Eventually.GetAsync(
+            () => Task.FromResult(consumed.FirstOrDefault(a => a.Kind == ActivityKind.Consumer && a.TraceId == requestTrace)),
+            TimeSpan.FromSeconds(10),
+            "a consumer span in the request's trace");
+        Assert.Contains("note-written", consume.OperationName, StringComparison.Ordinal);
         await host.StopAsync();
     }
 

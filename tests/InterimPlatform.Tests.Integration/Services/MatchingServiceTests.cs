@@ -4,6 +4,7 @@ using InterimPlatform.Contracts.Candidates.V1;
 using InterimPlatform.Matching.Data;
 using InterimPlatform.Matching.Pool;
 using InterimPlatform.Messaging.Inbox;
+using InterimPlatform.Messaging.Operations;
 using InterimPlatform.Tests.Integration.Infrastructure;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
@@ -63,6 +64,37 @@ public sealed class MatchingServiceTests(PlatformServers servers) : IAsyncLifeti
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, badPage.StatusCode);
         Assert.Equal("application/problem+json", badPage.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task Ops_see_the_services_error_queues_and_unknown_queues_are_a_problem()
+    {
+        var client = _service.CreateClient();
+
+        var queues = await client.GetFromJsonAsync<List<ErrorQueueSummary>>("/api/matching/messaging/error-queues");
+        var peek = await client.GetAsync("/api/matching/messaging/error-queues/matching-candidate-registered/messages");
+        var unknown = await client.PostAsync("/api/matching/messaging/error-queues/somebody-elses-queue/replay", null);
+        var missing = await client.DeleteAsync($"/api/matching/messaging/error-queues/matching-candidate-registered/messages/{Guid.NewGuid()}");
+
+        var queue = Assert.Single(queues!);
+        Assert.Equal("matching-candidate-registered", queue.Queue);
+        Assert.Equal("matching-candidate-registered_error", queue.ErrorQueue);
+        Assert.Equal(HttpStatusCode.OK, peek.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        Assert.Equal("application/problem+json", unknown.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+    }
+
+    [Fact]
+    public async Task Health_includes_the_outbox_backlog()
+    {
+        var client = _service.CreateClient();
+
+        using var report = System.Text.Json.JsonDocument.Parse(await client.GetStringAsync("/health"));
+
+        var outbox = report.RootElement.GetProperty("checks").GetProperty("outbox");
+        Assert.Equal("Healthy", outbox.GetProperty("status").GetString());
+        Assert.StartsWith("0 events waiting", outbox.GetProperty("description").GetString(), StringComparison.Ordinal);
     }
 
     private static async Task<CandidateProfileResponse?> GetProfileAsync(HttpClient client, Guid candidateId)
