@@ -77,6 +77,12 @@ namespace InterimPlatform.Engagements.Data.Migrations
                 table: "outbox_messages",
                 column: "sequence",
                 filter: "sent_at IS NULL");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_outbox_messages_unsent_by_aggregate",
+                table: "outbox_messages",
+                columns: new[] { "aggregate_id", "sequence" },
+                filter: "sent_at IS NULL");
         }
 
         /// <inheritdoc />
