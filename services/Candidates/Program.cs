@@ -1,5 +1,8 @@
 using InterimPlatform.Candidates.Data;
-using InterimPlatform.Candidates.Pool;
+using InterimPlatform.Candidates.Privacy;
+using InterimPlatform.Candidates.Profiles;
+using InterimPlatform.Candidates.Search;
+using InterimPlatform.Candidates.Vetting;
 using InterimPlatform.Messaging;
 using InterimPlatform.Messaging.Operations;
 
@@ -17,6 +20,9 @@ await app.MigrateDatabaseAsync<CandidatesDbContext>();
 app.MapDefaultEndpoints();
 app.MapOpenApi();
 app.MapErrorQueueEndpoints("candidates");
-app.MapCandidateEndpoints();
+app.MapProfileEndpoints();
+app.MapCandidateSearch();
+app.MapVettingEndpoints();
+app.MapPrivacyEndpoints();
 
 app.Run();

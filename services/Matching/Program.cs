@@ -7,7 +7,14 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
 builder.AddServiceDbContext<MatchingDbContext>("matchingdb");
-builder.AddServiceMessaging<MatchingDbContext>("matching", bus => bus.AddConsumer<CandidateRegisteredConsumer>());
+builder.AddServiceMessaging<MatchingDbContext>("matching", bus =>
+{
+    bus.AddConsumer<CandidateRegisteredConsumer>();
+    bus.AddConsumer<CandidateProfileChangedConsumer>();
+    bus.AddConsumer<CandidateAvailabilityChangedConsumer>();
+    bus.AddConsumer<CandidateVettingChangedConsumer>();
+    bus.AddConsumer<CandidateErasedConsumer>();
+});
 builder.Services.AddOpenApi();
 
 var app = builder.Build();

@@ -46,7 +46,7 @@ public static class ServiceMessagingExtensions
         builder.Services.AddSingleton<OutboxCommitInterceptor>();
         builder.Services.AddSingleton<OutboxMonitor>();
         builder.Services.AddDbContext<TDbContext>((services, options) => options
-            .UseNpgsql(connectionString)
+            .UseServiceDatabase(connectionString)
             .AddInterceptors(services.GetRequiredService<OutboxCommitInterceptor>()));
         builder.Services.AddHealthChecks()
             .AddDbContextCheck<TDbContext>(connectionName, tags: ["ready"])
@@ -121,6 +121,15 @@ public static class ServiceMessagingExtensions
 
         return builder;
     }
+
+    /// <summary>PostgreSQL with snake_case names: how every service maps its model (also at design time).</summary>
+    public static DbContextOptionsBuilder UseServiceDatabase(this DbContextOptionsBuilder options, string connectionString) =>
+        options.UseNpgsql(connectionString).UseSnakeCaseNamingConvention();
+
+    /// <inheritdoc cref="UseServiceDatabase(DbContextOptionsBuilder, string)"/>
+    public static DbContextOptionsBuilder<TDbContext> UseServiceDatabase<TDbContext>(this DbContextOptionsBuilder<TDbContext> options, string connectionString)
+        where TDbContext : DbContext =>
+        options.UseNpgsql(connectionString).UseSnakeCaseNamingConvention();
 
     /// <summary>Applies the service's EF Core migrations (creating its tables) before it serves requests.</summary>
     public static async Task MigrateDatabaseAsync<TDbContext>(this WebApplication app) where TDbContext : DbContext

@@ -10,14 +10,14 @@ public sealed class OutboxMessageTests
     public void A_row_turns_back_into_the_same_event()
     {
         var now = new DateTimeOffset(2026, 11, 23, 10, 0, 0, TimeSpan.Zero);
-        var registered = new CandidateRegistered(Guid.NewGuid(), "Astrid Berg", "SE", now);
+        var changed = new CandidateAvailabilityChanged(Guid.NewGuid(), new CandidateAvailability(new DateOnly(2026, 12, 1), null, 14, 5), now);
 
-        var row = OutboxMessage.Create(registered, registered.CandidateId.ToString(), now);
+        var row = OutboxMessage.Create(changed, changed.CandidateId.ToString(), now);
         var (message, type) = row.Deserialize();
 
-        Assert.Equal(typeof(CandidateRegistered), type);
-        Assert.Equal(registered, message);
-        Assert.Equal(registered.CandidateId.ToString(), row.AggregateId);
+        Assert.Equal(typeof(CandidateAvailabilityChanged), type);
+        Assert.Equal(changed, message);
+        Assert.Equal(changed.CandidateId.ToString(), row.AggregateId);
         Assert.Null(row.SentAt);
     }
 
@@ -26,7 +26,7 @@ public sealed class OutboxMessageTests
     {
         using var activity = new Activity("request").SetIdFormat(ActivityIdFormat.W3C).Start();
 
-        var row = OutboxMessage.Create(new CandidateRegistered(Guid.NewGuid(), "A", "SE", DateTimeOffset.UnixEpoch), "a", DateTimeOffset.UnixEpoch);
+        var row = OutboxMessage.Create(new CandidateErased(Guid.NewGuid(), DateTimeOffset.UnixEpoch), "a", DateTimeOffset.UnixEpoch);
 
         Assert.Equal(activity.Id, row.TraceParent);
         Assert.True(ActivityContext.TryParse(row.TraceParent, row.TraceState, out var parsed));
@@ -36,8 +36,8 @@ public sealed class OutboxMessageTests
     [Fact]
     public void Ids_are_unique_and_ordered_by_creation_time()
     {
-        var early = OutboxMessage.Create(new CandidateRegistered(Guid.NewGuid(), "A", "SE", DateTimeOffset.UnixEpoch), "a", DateTimeOffset.UnixEpoch);
-        var late = OutboxMessage.Create(new CandidateRegistered(Guid.NewGuid(), "A", "SE", DateTimeOffset.UnixEpoch), "a", DateTimeOffset.UnixEpoch.AddSeconds(1));
+        var early = OutboxMessage.Create(new CandidateErased(Guid.NewGuid(), DateTimeOffset.UnixEpoch), "a", DateTimeOffset.UnixEpoch);
+        var late = OutboxMessage.Create(new CandidateErased(Guid.NewGuid(), DateTimeOffset.UnixEpoch), "a", DateTimeOffset.UnixEpoch.AddSeconds(1));
 
         Assert.NotEqual(early.Id, late.Id);
         Assert.True(string.CompareOrdinal(early.Id.ToString(), late.Id.ToString()) < 0);

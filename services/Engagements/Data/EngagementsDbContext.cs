@@ -30,5 +30,5 @@ public sealed class EngagementsDbContext(DbContextOptions<EngagementsDbContext> 
 internal sealed class EngagementsDbContextFactory : IDesignTimeDbContextFactory<EngagementsDbContext>
 {
     public EngagementsDbContext CreateDbContext(string[] args) =>
-        new(new DbContextOptionsBuilder<EngagementsDbContext>().UseNpgsql("Host=localhost;Database=engagements").Options);
+        new(new DbContextOptionsBuilder<EngagementsDbContext>().UseServiceDatabase("Host=localhost;Database=engagements").Options);
 }

@@ -1,3 +1,5 @@
+using System.Text.Json;
+using InterimPlatform.Contracts.Candidates.V1;
 using InterimPlatform.Matching.Pool;
 using InterimPlatform.Messaging;
 using Microsoft.EntityFrameworkCore;
@@ -8,19 +10,21 @@ namespace InterimPlatform.Matching.Data;
 /// <summary>The matching database: Matching's own read model of the pool, and its outbox and inbox.</summary>
 public sealed class MatchingDbContext(DbContextOptions<MatchingDbContext> options) : DbContext(options)
 {
-    public DbSet<CandidateProfile> CandidateProfiles => Set<CandidateProfile>();
+    public DbSet<PoolCandidate> PoolCandidates => Set<PoolCandidate>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
-        modelBuilder.Entity<CandidateProfile>(profile =>
+        modelBuilder.Entity<PoolCandidate>(candidate =>
         {
-            profile.ToTable("candidate_profiles");
-            profile.HasKey(p => p.CandidateId);
-            profile.Property(p => p.CandidateId).HasColumnName("candidate_id").ValueGeneratedNever();
-            profile.Property(p => p.FullName).HasColumnName("full_name").HasMaxLength(200);
-            profile.Property(p => p.Country).HasColumnName("country").HasMaxLength(2).IsFixedLength();
-            profile.Property(p => p.RegisteredAt).HasColumnName("registered_at");
-            profile.Property(p => p.UpdatedAt).HasColumnName("updated_at");
+            candidate.ToTable("pool_candidates");
+            candidate.HasKey(c => c.CandidateId);
+            candidate.Property(c => c.CandidateId).ValueGeneratedNever();
+            candidate.Property(c => c.VettingStatus).HasMaxLength(40);
+            // The profile as the event carried it: Matching reads it whole into its index.
+            candidate.Property(c => c.Profile).HasColumnType("jsonb").HasConversion(
+                p => p == null ? null : JsonSerializer.Serialize(p, JsonSerializerOptions.Web),
+                p => p == null ? null : JsonSerializer.Deserialize<CandidateProfile>(p, JsonSerializerOptions.Web));
+            candidate.HasIndex(c => new { c.RegisteredAt, c.CandidateId });
         });
         modelBuilder.AddOutboxAndInbox();
     }
@@ -30,5 +34,5 @@ public sealed class MatchingDbContext(DbContextOptions<MatchingDbContext> option
 internal sealed class MatchingDbContextFactory : IDesignTimeDbContextFactory<MatchingDbContext>
 {
     public MatchingDbContext CreateDbContext(string[] args) =>
-        new(new DbContextOptionsBuilder<MatchingDbContext>().UseNpgsql("Host=localhost;Database=matching").Options);
+        new(new DbContextOptionsBuilder<MatchingDbContext>().UseServiceDatabase("Host=localhost;Database=matching").Options);
 }

@@ -1,3 +1,4 @@
+using InterimPlatform.Contracts.Candidates.V1;
 using InterimPlatform.Matching.Data;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -5,13 +6,25 @@ using Microsoft.EntityFrameworkCore;
 namespace InterimPlatform.Matching.Pool;
 
 /// <summary>A candidate as Matching knows them.</summary>
-public sealed record CandidateProfileResponse(Guid CandidateId, string FullName, string Country, DateTimeOffset RegisteredAt, DateTimeOffset UpdatedAt)
+public sealed record PoolCandidateView(
+    Guid CandidateId,
+    CandidateProfile? Profile,
+    CandidateAvailability Availability,
+    CandidateVetting Vetting,
+    DateTimeOffset? RegisteredAt,
+    DateTimeOffset UpdatedAt)
 {
-    public static CandidateProfileResponse From(CandidateProfile p) => new(p.CandidateId, p.FullName, p.Country, p.RegisteredAt, p.UpdatedAt);
+    public static PoolCandidateView From(PoolCandidate c) => new(
+        c.CandidateId,
+        c.Profile,
+        new CandidateAvailability(c.AvailableFrom, c.AvailableUntil, c.NoticeDays, c.DaysPerWeek),
+        new CandidateVetting(c.VettingStatus, c.ApprovedUntil),
+        c.RegisteredAt,
+        c.UpdatedAt);
 }
 
 /// <summary>A page of Matching's pool.</summary>
-public sealed record CandidateProfilePage(int Total, int Skip, int Take, IReadOnlyList<CandidateProfileResponse> Items);
+public sealed record PoolPage(int Total, int Skip, int Take, IReadOnlyList<PoolCandidateView> Items);
 
 public static class PoolEndpoints
 {
@@ -24,7 +37,7 @@ public static class PoolEndpoints
         pool.MapGet("/{id:guid}", GetAsync)
             .WithName("GetMatchingCandidate")
             .WithSummary("A candidate in Matching's read model")
-            .WithDescription("404 until Matching has consumed the candidate's CandidateRegistered event.");
+            .WithDescription("404 until Matching has consumed the candidate's first event, and after the candidate was erased.");
 
         pool.MapGet("/", ListAsync)
             .WithName("ListMatchingCandidates")
@@ -33,13 +46,13 @@ public static class PoolEndpoints
         return app;
     }
 
-    internal static async Task<Results<Ok<CandidateProfileResponse>, NotFound>> GetAsync(Guid id, MatchingDbContext db, CancellationToken cancellationToken)
+    internal static async Task<Results<Ok<PoolCandidateView>, NotFound>> GetAsync(Guid id, MatchingDbContext db, CancellationToken cancellationToken)
     {
-        var profile = await db.CandidateProfiles.AsNoTracking().FirstOrDefaultAsync(p => p.CandidateId == id, cancellationToken);
-        return profile is null ? TypedResults.NotFound() : TypedResults.Ok(CandidateProfileResponse.From(profile));
+        var candidate = await db.PoolCandidates.AsNoTracking().FirstOrDefaultAsync(c => c.CandidateId == id && !c.Erased && c.Profile != null, cancellationToken);
+        return candidate is null ? TypedResults.NotFound() : TypedResults.Ok(PoolCandidateView.From(candidate));
     }
 
-    internal static async Task<Results<Ok<CandidateProfilePage>, ValidationProblem>> ListAsync(MatchingDbContext db, CancellationToken cancellationToken, int skip = 0, int take = 50)
+    internal static async Task<Results<Ok<PoolPage>, ValidationProblem>> ListAsync(MatchingDbContext db, CancellationToken cancellationToken, int skip = 0, int take = 50)
     {
         if (skip < 0 || take is < 1 or > MaxPageSize)
         {
@@ -49,12 +62,9 @@ public static class PoolEndpoints
             });
         }
 
-        var total = await db.CandidateProfiles.CountAsync(cancellationToken);
-        var items = await db.CandidateProfiles.AsNoTracking()
-            .OrderBy(p => p.RegisteredAt).ThenBy(p => p.CandidateId)
-            .Skip(skip).Take(take)
-            .Select(p => CandidateProfileResponse.From(p))
-            .ToListAsync(cancellationToken);
-        return TypedResults.Ok(new CandidateProfilePage(total, skip, take, items));
+        var pool = db.PoolCandidates.AsNoTracking().Where(c => !c.Erased && c.Profile != null);
+        var total = await pool.CountAsync(cancellationToken);
+        var items = await pool.OrderBy(c => c.RegisteredAt).ThenBy(c => c.CandidateId).Skip(skip).Take(take).ToListAsync(cancellationToken);
+        return TypedResults.Ok(new PoolPage(total, skip, take, [.. items.Select(PoolCandidateView.From)]));
     }
 }

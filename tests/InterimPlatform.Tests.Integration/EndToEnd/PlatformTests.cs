@@ -12,8 +12,9 @@ public sealed class PlatformTests
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(90);
 
     [Fact]
-    public async Task A_candidate_created_through_the_gateway_becomes_visible_in_Matching_and_survives_a_restart()
+    public async Task A_candidate_created_through_the_gateway_becomes_visible_in_Matching_survives_a_restart_and_is_erased_everywhere()
     {
+        var marker = "Astrid" + Guid.NewGuid().ToString("N")[..8];
         var first = AppHostProcess.Start();
         Guid candidateId;
         try
@@ -22,19 +23,11 @@ public sealed class PlatformTests
             using var client = new HttpClient { BaseAddress = first.GatewayUrl };
             Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health")).StatusCode);
 
-            var created = await client.PostAsJsonAsync("/api/candidates", new { fullName = "Astrid Berg", email = "astrid@example.se", country = "SE", summary = "Interim CFO" });
+            var created = await client.PostAsJsonAsync("/api/candidates", CandidateSamples.Cfo($"{marker} Berg", $"{marker}@example.se"));
             Assert.Equal(HttpStatusCode.Created, created.StatusCode);
             candidateId = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
-
-            var profile = await Eventually.GetAsync(
-                async () =>
-                {
-                    var response = await client.GetAsync($"/api/matching/candidates/{candidateId}");
-                    return response.IsSuccessStatusCode ? await response.Content.ReadAsStringAsync() : null;
-                },
-                TimeSpan.FromSeconds(30),
-                "the candidate in Matching, through the gateway");
-            Assert.Equal("Astrid Berg", JsonDocument.Parse(profile).RootElement.GetProperty("fullName").GetString());
+            var profile = await WaitForMatchingAsync(client, candidateId);
+            Assert.Equal($"{marker} Berg", JsonDocument.Parse(profile).RootElement.GetProperty("profile").GetProperty("fullName").GetString());
 
             var engagement = await client.PostAsJsonAsync("/api/engagements", new { title = "Interim CFO", clientName = "Nordic Foods AB" });
             Assert.Equal(HttpStatusCode.Created, engagement.StatusCode);
@@ -48,21 +41,51 @@ public sealed class PlatformTests
         }
 
         // Like Aspire's data volumes: the next start finds the same data.
-        await using var second = AppHostProcess.Start(first.StateDirectory);
+        var second = AppHostProcess.Start(first.StateDirectory);
         try
         {
             await second.WaitUntilHealthyAsync();
             using var client = new HttpClient { BaseAddress = second.GatewayUrl };
             Assert.Equal(HttpStatusCode.OK, (await client.GetAsync($"/api/candidates/{candidateId}")).StatusCode);
             Assert.Equal(HttpStatusCode.OK, (await client.GetAsync($"/api/matching/candidates/{candidateId}")).StatusCode);
+
+            var found = await client.GetFromJsonAsync<JsonElement>($"/api/candidates?q={marker}&discipline=finance");
+            Assert.Equal(1, found.GetProperty("total").GetInt32());
+            var illegal = await client.PostAsJsonAsync($"/api/candidates/{candidateId}/vetting", new { to = "approved" });
+            Assert.Equal(HttpStatusCode.Conflict, illegal.StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await client.PostAsJsonAsync($"/api/candidates/{candidateId}/vetting", new { to = "screened", reason = "call" })).StatusCode);
+            var export = await client.GetFromJsonAsync<JsonElement>($"/api/candidates/{candidateId}/export");
+            Assert.Equal(2, export.GetProperty("vettingHistory").GetArrayLength());
+
+            Assert.Equal(HttpStatusCode.OK, (await client.PostAsJsonAsync($"/api/candidates/{candidateId}/erasure", new { ground = "art-17-request" })).StatusCode);
+            await Eventually.GetAsync(
+                async () => (await client.GetAsync($"/api/matching/candidates/{candidateId}")).StatusCode == HttpStatusCode.NotFound ? "purged" : null,
+                TimeSpan.FromSeconds(30),
+                "Matching to purge the erased candidate");
+            foreach (var database in new[] { "candidates", "engagements", "matching" })
+            {
+                Assert.Equal(0, await PersonalData.CountRowsMentioningAsync(second.DatabaseConnectionString(database), marker));
+            }
+
             Assert.Equal(0, await second.StopAsync(StopTimeout));
             AssertNothingSurvives(second);
         }
         finally
         {
+            await second.DisposeAsync();
             second.DeleteStateFolder();
         }
     }
+
+    private static Task<string> WaitForMatchingAsync(HttpClient client, Guid candidateId) =>
+        Eventually.GetAsync(
+            async () =>
+            {
+                var response = await client.GetAsync($"/api/matching/candidates/{candidateId}");
+                return response.IsSuccessStatusCode ? await response.Content.ReadAsStringAsync() : null;
+            },
+            TimeSpan.FromSeconds(30),
+            "the candidate in Matching, through the gateway");
 
     [Fact]
     public async Task A_stopped_service_is_a_problem_naming_it_while_other_routes_keep_working()

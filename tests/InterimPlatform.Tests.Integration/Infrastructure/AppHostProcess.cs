@@ -101,6 +101,22 @@ public sealed partial class AppHostProcess : IAsyncDisposable
         return _process.ExitCode;
     }
 
+    /// <summary>A connection string to one of the platform's databases, from the printed port and the generated credentials.</summary>
+    public string DatabaseConnectionString(string database)
+    {
+        var port = PostgresPort().Match(Output);
+        using var secrets = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(StateDirectory, "secrets.json")));
+        return new Npgsql.NpgsqlConnectionStringBuilder
+        {
+            Host = "127.0.0.1",
+            Port = int.Parse(port.Groups["port"].Value, System.Globalization.CultureInfo.InvariantCulture),
+            Username = "postgres",
+            Password = secrets.RootElement.GetProperty("PostgresPassword").GetString(),
+            Database = database,
+            Pooling = false,
+        }.ConnectionString;
+    }
+
     /// <summary>SIGKILL: the AppHost gets no chance to clean up.</summary>
     public void Kill() => _process.Kill(entireProcessTree: false);
 
@@ -210,6 +226,9 @@ public sealed partial class AppHostProcess : IAsyncDisposable
         var executable = Path.Combine(directory.FullName, "AppHost", "bin", configuration, "net10.0", "InterimPlatform.AppHost");
         return File.Exists(executable) ? executable : throw new FileNotFoundException("Build the AppHost first.", executable);
     }
+
+    [GeneratedRegex(@"postgres\s+Running\s+pid \d+; tcp://127\.0\.0\.1:(?<port>\d+)")]
+    private static partial Regex PostgresPort();
 
     [GeneratedRegex(@"^\S+\s+(?<name>\S+)\s+Running\s+pid (?<pid>\d+)")]
     private static partial Regex RunningLine();

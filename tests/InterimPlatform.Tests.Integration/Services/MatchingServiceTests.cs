@@ -15,7 +15,13 @@ namespace InterimPlatform.Tests.Integration.Services;
 [Collection(PlatformServersCollection.Name)]
 public sealed class MatchingServiceTests(PlatformServers servers) : IAsyncLifetime
 {
+    private static readonly CandidateProfile Profile = new(
+        "Ingrid Dahl", "NO", "Oslo", true, true, false,
+        [new LanguageSkill("no", "native")], ["executive"], ["finance"], ["energy"], ["ifrs"], ["crisis"], [], 1500m, "EUR");
+
     private ServiceHost<MatchingDbContext> _service = null!;
+    private IBus _bus = null!;
+    private readonly ConsumedMessages _consumed = new();
 
     public async Task InitializeAsync()
     {
@@ -25,32 +31,60 @@ public sealed class MatchingServiceTests(PlatformServers servers) : IAsyncLifeti
             ["ConnectionStrings:messaging"] = servers.MessagingConnectionString,
         });
         await _service.WaitUntilHealthyAsync();
+        _bus = _service.Services.GetRequiredService<IBus>();
+        _bus.ConnectConsumeObserver(_consumed);
     }
 
     [Fact]
     public async Task A_message_delivered_twice_is_applied_once()
     {
-        var consumed = new ConsumedMessages();
-        var bus = _service.Services.GetRequiredService<IBus>();
-        using var observer = bus.ConnectConsumeObserver(consumed);
         var messageId = NewId.NextGuid();
         var candidateId = Guid.NewGuid();
-        var original = new CandidateRegistered(candidateId, "Ingrid Dahl", "NO", DateTimeOffset.UtcNow);
+        var original = Registered(candidateId, DateTimeOffset.UtcNow);
 
-        await bus.Publish(original, context => context.MessageId = messageId);
-        var client = _service.CreateClient();
-        await Eventually.GetAsync(() => GetProfileAsync(client, candidateId), TimeSpan.FromSeconds(30), "the profile in Matching");
+        await PublishAsync(original, messageId);
         // The same message id again, with different content: a redelivery must not change anything.
-        await bus.Publish(original with { FullName = "Changed By A Duplicate" }, context => context.MessageId = messageId);
-        await consumed.WaitForAsync(messageId, times: 2, TimeSpan.FromSeconds(30));
+        await PublishAsync(original with { Profile = Profile with { FullName = "Changed By A Duplicate" } }, messageId, times: 2);
 
-        var profile = await GetProfileAsync(client, candidateId);
-        Assert.NotNull(profile);
-        Assert.Equal("Ingrid Dahl", profile.FullName);
+        var candidate = await GetAsync(candidateId);
+        Assert.Equal("Ingrid Dahl", candidate!.Profile!.FullName);
         await using var scope = _service.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<MatchingDbContext>();
         Assert.Equal(1, await db.Set<InboxMessage>().CountAsync(m => m.MessageId == messageId));
-        Assert.Equal(1, await db.CandidateProfiles.CountAsync(p => p.CandidateId == candidateId));
+    }
+
+    [Fact]
+    public async Task Every_candidate_event_updates_its_facet_and_an_older_event_never_overwrites_a_newer_one()
+    {
+        var candidateId = Guid.NewGuid();
+        var registeredAt = DateTimeOffset.UtcNow.AddMinutes(-10);
+        await PublishAsync(Registered(candidateId, registeredAt));
+
+        await PublishAsync(new CandidateVettingChanged(candidateId, new CandidateVetting("approved", new DateOnly(2028, 1, 1)), registeredAt.AddMinutes(5)));
+        await PublishAsync(new CandidateVettingChanged(candidateId, new CandidateVetting("screened", null), registeredAt.AddMinutes(1))); // late
+        await PublishAsync(new CandidateAvailabilityChanged(candidateId, new CandidateAvailability(new DateOnly(2027, 2, 1), null, 30, 4), registeredAt.AddMinutes(2)));
+        await PublishAsync(new CandidateProfileChanged(candidateId, Profile with { DayRate = 1700m }, registeredAt.AddMinutes(3)));
+
+        var candidate = (await GetAsync(candidateId))!;
+        Assert.Equal("approved", candidate.Vetting.Status);
+        Assert.Equal(new DateOnly(2027, 2, 1), candidate.Availability.AvailableFrom);
+        Assert.Equal(4, candidate.Availability.DaysPerWeek);
+        Assert.Equal(1700m, candidate.Profile!.DayRate);
+    }
+
+    [Fact]
+    public async Task An_erased_candidate_is_purged_and_a_late_event_does_not_bring_them_back()
+    {
+        var candidateId = Guid.NewGuid();
+        var registeredAt = DateTimeOffset.UtcNow.AddMinutes(-10);
+        await PublishAsync(Registered(candidateId, registeredAt));
+        await PublishAsync(new CandidateErased(candidateId, registeredAt.AddMinutes(5)));
+        await PublishAsync(new CandidateProfileChanged(candidateId, Profile, registeredAt.AddMinutes(1))); // arrives after the erasure
+
+        Assert.Null(await GetAsync(candidateId));
+        await using var scope = _service.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<MatchingDbContext>();
+        Assert.Equal(0, await PersonalData.CountRowsMentioningAsync(db.Database.GetDbConnection().ConnectionString, "Ingrid"));
     }
 
     [Fact]
@@ -76,9 +110,8 @@ public sealed class MatchingServiceTests(PlatformServers servers) : IAsyncLifeti
         var unknown = await client.PostAsync("/api/matching/messaging/error-queues/somebody-elses-queue/replay", null);
         var missing = await client.DeleteAsync($"/api/matching/messaging/error-queues/matching-candidate-registered/messages/{Guid.NewGuid()}");
 
-        var queue = Assert.Single(queues!);
-        Assert.Equal("matching-candidate-registered", queue.Queue);
-        Assert.Equal("matching-candidate-registered_error", queue.ErrorQueue);
+        Assert.Contains(queues!, q => q is { Queue: "matching-candidate-registered", ErrorQueue: "matching-candidate-registered_error" });
+        Assert.Contains(queues!, q => q.Queue == "matching-candidate-erased");
         Assert.Equal(HttpStatusCode.OK, peek.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
         Assert.Equal("application/problem+json", unknown.Content.Headers.ContentType?.MediaType);
@@ -97,10 +130,21 @@ public sealed class MatchingServiceTests(PlatformServers servers) : IAsyncLifeti
         Assert.StartsWith("0 events waiting", outbox.GetProperty("description").GetString(), StringComparison.Ordinal);
     }
 
-    private static async Task<CandidateProfileResponse?> GetProfileAsync(HttpClient client, Guid candidateId)
+    private static CandidateRegistered Registered(Guid candidateId, DateTimeOffset at) =>
+        new(candidateId, Profile, new CandidateAvailability(new DateOnly(2026, 12, 1), null, 14, 5), new CandidateVetting("sourced", null), at);
+
+    /// <summary>Publishes and waits until Matching has consumed the message (<paramref name="times"/> in all for this id).</summary>
+    private async Task PublishAsync<T>(T message, Guid? messageId = null, int times = 1) where T : class
     {
-        var response = await client.GetAsync($"/api/matching/candidates/{candidateId}");
-        return response.IsSuccessStatusCode ? await response.Content.ReadFromJsonAsync<CandidateProfileResponse>() : null;
+        var id = messageId ?? NewId.NextGuid();
+        await _bus.Publish(message, context => context.MessageId = id);
+        await _consumed.WaitForAsync(id, times, TimeSpan.FromSeconds(30));
+    }
+
+    private async Task<PoolCandidateView?> GetAsync(Guid candidateId)
+    {
+        var response = await _service.CreateClient().GetAsync($"/api/matching/candidates/{candidateId}");
+        return response.IsSuccessStatusCode ? await response.Content.ReadFromJsonAsync<PoolCandidateView>() : null;
     }
 
     public async Task DisposeAsync() => await _service.DisposeAsync();

@@ -51,7 +51,8 @@ namespace InterimPlatform.Engagements.Data.Migrations
                         .HasColumnType("character varying(200)")
                         .HasColumnName("title");
 
-                    b.HasKey("Id");
+                    b.HasKey("Id")
+                        .HasName("pk_engagements");
 
                     b.ToTable("engagements", (string)null);
                 });
@@ -71,7 +72,8 @@ namespace InterimPlatform.Engagements.Data.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("received_at");
 
-                    b.HasKey("MessageId", "Consumer");
+                    b.HasKey("MessageId", "Consumer")
+                        .HasName("pk_inbox_messages");
 
                     b.HasIndex("ReceivedAt")
                         .HasDatabaseName("ix_inbox_messages_received_at");
@@ -136,7 +138,8 @@ namespace InterimPlatform.Engagements.Data.Migrations
                         .HasColumnType("character varying(512)")
                         .HasColumnName("trace_state");
 
-                    b.HasKey("Id");
+                    b.HasKey("Id")
+                        .HasName("pk_outbox_messages");
 
                     b.HasIndex("SentAt")
                         .HasDatabaseName("ix_outbox_messages_sent_at");

@@ -22,26 +22,49 @@ namespace InterimPlatform.Matching.Data.Migrations
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
-            modelBuilder.Entity("InterimPlatform.Matching.Pool.CandidateProfile", b =>
+            modelBuilder.Entity("InterimPlatform.Matching.Pool.PoolCandidate", b =>
                 {
                     b.Property<Guid>("CandidateId")
                         .HasColumnType("uuid")
                         .HasColumnName("candidate_id");
 
-                    b.Property<string>("Country")
-                        .IsRequired()
-                        .HasMaxLength(2)
-                        .HasColumnType("character(2)")
-                        .HasColumnName("country")
-                        .IsFixedLength();
+                    b.Property<DateOnly?>("ApprovedUntil")
+                        .HasColumnType("date")
+                        .HasColumnName("approved_until");
 
-                    b.Property<string>("FullName")
-                        .IsRequired()
-                        .HasMaxLength(200)
-                        .HasColumnType("character varying(200)")
-                        .HasColumnName("full_name");
+                    b.Property<DateTimeOffset?>("AvailabilityAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("availability_at");
 
-                    b.Property<DateTimeOffset>("RegisteredAt")
+                    b.Property<DateOnly?>("AvailableFrom")
+                        .HasColumnType("date")
+                        .HasColumnName("available_from");
+
+                    b.Property<DateOnly?>("AvailableUntil")
+                        .HasColumnType("date")
+                        .HasColumnName("available_until");
+
+                    b.Property<int>("DaysPerWeek")
+                        .HasColumnType("integer")
+                        .HasColumnName("days_per_week");
+
+                    b.Property<bool>("Erased")
+                        .HasColumnType("boolean")
+                        .HasColumnName("erased");
+
+                    b.Property<int>("NoticeDays")
+                        .HasColumnType("integer")
+                        .HasColumnName("notice_days");
+
+                    b.Property<string>("Profile")
+                        .HasColumnType("jsonb")
+                        .HasColumnName("profile");
+
+                    b.Property<DateTimeOffset?>("ProfileAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("profile_at");
+
+                    b.Property<DateTimeOffset?>("RegisteredAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("registered_at");
 
@@ -49,9 +72,23 @@ namespace InterimPlatform.Matching.Data.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("updated_at");
 
-                    b.HasKey("CandidateId");
+                    b.Property<DateTimeOffset?>("VettingAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("vetting_at");
 
-                    b.ToTable("candidate_profiles", (string)null);
+                    b.Property<string>("VettingStatus")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("vetting_status");
+
+                    b.HasKey("CandidateId")
+                        .HasName("pk_pool_candidates");
+
+                    b.HasIndex("RegisteredAt", "CandidateId")
+                        .HasDatabaseName("ix_pool_candidates_registered_at_candidate_id");
+
+                    b.ToTable("pool_candidates", (string)null);
                 });
 
             modelBuilder.Entity("InterimPlatform.Messaging.Inbox.InboxMessage", b =>
@@ -69,7 +106,8 @@ namespace InterimPlatform.Matching.Data.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("received_at");
 
-                    b.HasKey("MessageId", "Consumer");
+                    b.HasKey("MessageId", "Consumer")
+                        .HasName("pk_inbox_messages");
 
                     b.HasIndex("ReceivedAt")
                         .HasDatabaseName("ix_inbox_messages_received_at");
@@ -134,7 +172,8 @@ namespace InterimPlatform.Matching.Data.Migrations
                         .HasColumnType("character varying(512)")
                         .HasColumnName("trace_state");
 
-                    b.HasKey("Id");
+                    b.HasKey("Id")
+                        .HasName("pk_outbox_messages");
 
                     b.HasIndex("SentAt")
                         .HasDatabaseName("ix_outbox_messages_sent_at");

@@ -24,7 +24,7 @@ namespace InterimPlatform.Engagements.Data.Migrations
                 },
                 constraints: table =>
                 {
-                    table.PrimaryKey("PK_engagements", x => x.id);
+                    table.PrimaryKey("pk_engagements", x => x.id);
                 });
 
             migrationBuilder.CreateTable(
@@ -37,7 +37,7 @@ namespace InterimPlatform.Engagements.Data.Migrations
                 },
                 constraints: table =>
                 {
-                    table.PrimaryKey("PK_inbox_messages", x => new { x.message_id, x.consumer });
+                    table.PrimaryKey("pk_inbox_messages", x => new { x.message_id, x.consumer });
                 });
 
             migrationBuilder.CreateTable(
@@ -59,7 +59,7 @@ namespace InterimPlatform.Engagements.Data.Migrations
                 },
                 constraints: table =>
                 {
-                    table.PrimaryKey("PK_outbox_messages", x => x.id);
+                    table.PrimaryKey("pk_outbox_messages", x => x.id);
                 });
 
             migrationBuilder.CreateIndex(

@@ -13,21 +13,6 @@ namespace InterimPlatform.Matching.Data.Migrations
         protected override void Up(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.CreateTable(
-                name: "candidate_profiles",
-                columns: table => new
-                {
-                    candidate_id = table.Column<Guid>(type: "uuid", nullable: false),
-                    full_name = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
-                    country = table.Column<string>(type: "character(2)", fixedLength: true, maxLength: 2, nullable: false),
-                    registered_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    updated_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
-                },
-                constraints: table =>
-                {
-                    table.PrimaryKey("PK_candidate_profiles", x => x.candidate_id);
-                });
-
-            migrationBuilder.CreateTable(
                 name: "inbox_messages",
                 columns: table => new
                 {
@@ -37,7 +22,7 @@ namespace InterimPlatform.Matching.Data.Migrations
                 },
                 constraints: table =>
                 {
-                    table.PrimaryKey("PK_inbox_messages", x => new { x.message_id, x.consumer });
+                    table.PrimaryKey("pk_inbox_messages", x => new { x.message_id, x.consumer });
                 });
 
             migrationBuilder.CreateTable(
@@ -59,7 +44,31 @@ namespace InterimPlatform.Matching.Data.Migrations
                 },
                 constraints: table =>
                 {
-                    table.PrimaryKey("PK_outbox_messages", x => x.id);
+                    table.PrimaryKey("pk_outbox_messages", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "pool_candidates",
+                columns: table => new
+                {
+                    candidate_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    profile = table.Column<string>(type: "jsonb", nullable: true),
+                    profile_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    available_from = table.Column<DateOnly>(type: "date", nullable: true),
+                    available_until = table.Column<DateOnly>(type: "date", nullable: true),
+                    notice_days = table.Column<int>(type: "integer", nullable: false),
+                    days_per_week = table.Column<int>(type: "integer", nullable: false),
+                    availability_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    vetting_status = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
+                    approved_until = table.Column<DateOnly>(type: "date", nullable: true),
+                    vetting_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    registered_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    erased = table.Column<bool>(type: "boolean", nullable: false),
+                    updated_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_pool_candidates", x => x.candidate_id);
                 });
 
             migrationBuilder.CreateIndex(
@@ -83,19 +92,24 @@ namespace InterimPlatform.Matching.Data.Migrations
                 table: "outbox_messages",
                 columns: new[] { "aggregate_id", "sequence" },
                 filter: "sent_at IS NULL");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_pool_candidates_registered_at_candidate_id",
+                table: "pool_candidates",
+                columns: new[] { "registered_at", "candidate_id" });
         }
 
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.DropTable(
-                name: "candidate_profiles");
-
-            migrationBuilder.DropTable(
                 name: "inbox_messages");
 
             migrationBuilder.DropTable(
                 name: "outbox_messages");
+
+            migrationBuilder.DropTable(
+                name: "pool_candidates");
         }
     }
 }

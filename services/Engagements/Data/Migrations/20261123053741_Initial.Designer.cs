@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace InterimPlatform.Engagements.Data.Migrations
 {
     [DbContext(typeof(EngagementsDbContext))]
-    [Migration("20261123053258_Initial")]
+    [Migration("20261123053741_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -54,7 +54,8 @@ namespace InterimPlatform.Engagements.Data.Migrations
                         .HasColumnType("character varying(200)")
                         .HasColumnName("title");
 
-                    b.HasKey("Id");
+                    b.HasKey("Id")
+                        .HasName("pk_engagements");
 
                     b.ToTable("engagements", (string)null);
                 });
@@ -74,7 +75,8 @@ namespace InterimPlatform.Engagements.Data.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("received_at");
 
-                    b.HasKey("MessageId", "Consumer");
+                    b.HasKey("MessageId", "Consumer")
+                        .HasName("pk_inbox_messages");
 
                     b.HasIndex("ReceivedAt")
                         .HasDatabaseName("ix_inbox_messages_received_at");
@@ -139,7 +141,8 @@ namespace InterimPlatform.Engagements.Data.Migrations
                         .HasColumnType("character varying(512)")
                         .HasColumnName("trace_state");
 
-                    b.HasKey("Id");
+                    b.HasKey("Id")
+                        .HasName("pk_outbox_messages");
 
                     b.HasIndex("SentAt")
                         .HasDatabaseName("ix_outbox_messages_sent_at");
