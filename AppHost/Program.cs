@@ -1,5 +1,6 @@
 // The InterimPlatform app model, declared as a .NET Aspire AppHost would declare it.
 // The engine behind these calls is ../Hosting (no Aspire package is obtainable here).
+using InterimPlatform.AppHost;
 using InterimPlatform.Hosting;
 using InterimPlatform.Hosting.ApplicationModel;
 using Microsoft.Extensions.Configuration;
@@ -11,7 +12,9 @@ var candidatesDb = postgres.AddDatabase("candidatesdb", databaseName: "candidate
 var engagementsDb = postgres.AddDatabase("engagementsdb", databaseName: "engagements");
 var matchingDb = postgres.AddDatabase("matchingdb", databaseName: "matching");
 
-var messaging = builder.AddRabbitMQ("messaging").WithManagementPlugin().WithDataVolume();
+var messaging = builder.AddRabbitMQ("messaging").WithManagementPlugin().WithDataVolume()
+    .WithAmqpPort(builder.Configuration.GetValue("Messaging:AmqpPort", 5672))
+    .WithPartnerNetworks(builder.Configuration.GetSection("Partners").Get<string[]>() ?? ["globalise", "nordic-interim"]);
 
 var candidates = builder.AddProject("candidates", "../services/Candidates/InterimPlatform.Candidates.csproj")
     .WithReference(candidatesDb).WaitFor(candidatesDb)

@@ -1,3 +1,5 @@
+using InterimPlatform.Hosting.State;
+
 namespace InterimPlatform.Hosting.ApplicationModel;
 
 /// <summary>A resource being declared, with the app it belongs to (Aspire's IResourceBuilder).</summary>
@@ -36,9 +38,23 @@ public static class ResourceBuilderExtensions
         return builder;
     }
 
+    /// <summary>A stable AMQP port, for clients outside the app model (partner networks).</summary>
+    public static ResourceBuilder<RabbitMQServerResource> WithAmqpPort(this ResourceBuilder<RabbitMQServerResource> builder, int port)
+    {
+        builder.Resource.AmqpPort = port;
+        return builder;
+    }
+
     public static ResourceBuilder<RabbitMQServerResource> WithDataVolume(this ResourceBuilder<RabbitMQServerResource> builder)
     {
         builder.Resource.PersistentData = true;
+        return builder;
+    }
+
+    /// <summary>Declares exchanges, queues and users (with credentials kept in the state folder) once the node is up.</summary>
+    public static ResourceBuilder<RabbitMQServerResource> WithTopology(this ResourceBuilder<RabbitMQServerResource> builder, Func<StateFolder, RabbitMQProvisioning> provisioning)
+    {
+        builder.Resource.Provisioning.Add(provisioning);
         return builder;
     }
 

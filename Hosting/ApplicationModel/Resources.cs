@@ -1,4 +1,5 @@
 using InterimPlatform.Hosting.Servers;
+using InterimPlatform.Hosting.State;
 using Npgsql;
 
 namespace InterimPlatform.Hosting.ApplicationModel;
@@ -73,13 +74,22 @@ public sealed class RabbitMQServerResource(string name) : Resource(name), IResou
 
     public bool ManagementPlugin { get; set; }
 
+    /// <summary>A fixed AMQP port (partners connect to it); otherwise one is chosen free at start.</summary>
+    public int? AmqpPort { get; set; }
+
     public RabbitMQNodeOptions? NodeOptions { get; internal set; }
 
     /// <summary><c>amqp://user:password@host:port</c>, as Aspire gives it.</summary>
     public string GetConnectionString() => RabbitMQNode.BuildAmqpUri(NodeOptions ?? throw new InvalidOperationException($"{Name} has not been allocated yet.")).ToString().TrimEnd('/');
 
     public string? ManagementUrl => ManagementPlugin && NodeOptions is { } options ? $"http://127.0.0.1:{options.ManagementPort}/" : null;
+
+    /// <summary>Exchanges, queues and users declared once the node is up, at every start (idempotent).</summary>
+    public List<Func<StateFolder, RabbitMQProvisioning>> Provisioning { get; } = [];
 }
+
+/// <summary>What to declare on a RabbitMQ node.</summary>
+public sealed record RabbitMQProvisioning(IReadOnlyList<RabbitMQExchange> Exchanges, IReadOnlyList<RabbitMQQueue> Queues, IReadOnlyList<RabbitMQUser> Users);
 
 /// <summary>A .NET project of this repository, run from its build output.</summary>
 public sealed class ProjectResource(string name, string projectPath) : Resource(name)

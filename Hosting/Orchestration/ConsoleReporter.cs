@@ -94,6 +94,11 @@ internal sealed class ConsoleReporter(TimeProvider timeProvider)
         }
 
         lines.Add($"  {"Credentials",-22} {state.SecretsFile}");
+        foreach (var extra in Directory.EnumerateFiles(state.Path, "*.json").Where(f => f != state.SecretsFile).Order(StringComparer.Ordinal))
+        {
+            lines.Add($"  {"",-22} {extra}");
+        }
+
         lines.Add($"  {"Logs",-22} {Path.Combine(state.Path, "logs")}");
         lines.Add("Press Ctrl+C to stop. Start with --reset to delete all data and credentials.");
         foreach (var line in lines)

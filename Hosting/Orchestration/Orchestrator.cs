@@ -110,6 +110,7 @@ internal sealed class Orchestrator(
                     rabbit.NodeOptions = new RabbitMQNodeOptions(_state!.ResourceDirectory(rabbit.Name), _secrets!.RabbitMQUser, _secrets.RabbitMQPassword)
                     {
                         ManagementPlugin = rabbit.ManagementPlugin,
+                        AmqpPort = rabbit.AmqpPort ?? PortAllocator.GetFreePort(),
                     };
                     break;
                 case ProjectResource project:
@@ -209,12 +210,22 @@ internal sealed class Orchestrator(
             Directory.Delete(options.BaseDirectory, recursive: true);
         }
 
+        if (resource.AmqpPort is { } fixedPort && !PortAllocator.IsFree(fixedPort))
+        {
+            throw new InvalidOperationException($"port {fixedPort} is already in use (another RabbitMQ or AppHost?); choose another with --Messaging:AmqpPort=<port>");
+        }
+
         var node = await RabbitMQNode.StartAsync(binaries, options, ProcessWatchdog.Shared, output, cancellationToken).ConfigureAwait(false);
         _running[resource] = node;
         ImmutableArray<string> urls = resource.ManagementUrl is { } management ? [$"amqp://127.0.0.1:{options.AmqpPort}", management] : [$"amqp://127.0.0.1:{options.AmqpPort}"];
         SetState(resource, s => s with { ProcessId = node.Process.ProcessId, Urls = urls });
         WatchExit(resource, node.Process);
         await node.WaitUntilReadyAsync(ServerStartTimeout, cancellationToken).ConfigureAwait(false);
+        foreach (var provisioning in resource.Provisioning.Select(p => p(_state!)))
+        {
+            await RabbitMQTopology.ApplyAsync(node, provisioning.Exchanges, provisioning.Queues, provisioning.Users, cancellationToken).ConfigureAwait(false);
+        }
+
         SetState(resource, s => s with { State = KnownResourceStates.Running, Health = HealthStatus.Healthy, StartedAt = timeProvider.GetUtcNow() });
     }
 

@@ -92,6 +92,35 @@ public sealed class StateFolder : IDisposable
         return secrets;
     }
 
+    /// <summary>
+    /// Passwords for named accounts (partner users, for example), generated on first use and kept in
+    /// <paramref name="fileName"/> (mode 600) to be handed to whoever owns each account.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> LoadOrCreateCredentials(string fileName, IEnumerable<string> accounts)
+    {
+        var file = System.IO.Path.Combine(Path, fileName);
+        var credentials = File.Exists(file)
+            ? JsonSerializer.Deserialize<Dictionary<string, string>>(File.ReadAllText(file)) ?? []
+            : [];
+        var added = false;
+        foreach (var account in accounts)
+        {
+            if (!credentials.ContainsKey(account))
+            {
+                credentials[account] = PlatformSecrets.Generate();
+                added = true;
+            }
+        }
+
+        if (added || !File.Exists(file))
+        {
+            File.WriteAllText(file, JsonSerializer.Serialize(credentials, new JsonSerializerOptions { WriteIndented = true }));
+            File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
+
+        return credentials;
+    }
+
     public void Dispose()
     {
         File.Delete(System.IO.Path.Combine(Path, PidFileName));

@@ -1,4 +1,5 @@
 using InterimPlatform.Candidates.Data;
+using InterimPlatform.Candidates.PartnerIntake;
 using InterimPlatform.Candidates.Privacy;
 using InterimPlatform.Candidates.Profiles;
 using InterimPlatform.Candidates.Search;
@@ -11,6 +12,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddServiceDbContext<CandidatesDbContext>("candidatesdb");
 builder.AddServiceMessaging<CandidatesDbContext>("candidates");
+builder.Services.AddHostedService<PartnerIntakeWorker>();
 builder.Services.AddOpenApi();
 
 var app = builder.Build();

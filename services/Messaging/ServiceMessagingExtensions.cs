@@ -72,7 +72,8 @@ public static class ServiceMessagingExtensions
         var quorum = string.Equals(options.QueueType, "quorum", StringComparison.OrdinalIgnoreCase);
         var queues = new ServiceQueues();
         builder.Services.AddSingleton(queues);
-        builder.Services.AddSingleton(new RabbitMQ.Client.ConnectionFactory { Uri = uri, ClientProvidedName = $"{serviceName} operations" });
+        // For the service's own plain-AMQP work; its users reconnect themselves, so no automatic recovery.
+        builder.Services.AddSingleton(new RabbitMQ.Client.ConnectionFactory { Uri = uri, ClientProvidedName = $"{serviceName} operations", AutomaticRecoveryEnabled = false });
         builder.Services.AddSingleton<ErrorQueues>();
 
         builder.Services.AddMassTransit(x =>

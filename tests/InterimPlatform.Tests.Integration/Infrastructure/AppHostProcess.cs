@@ -51,7 +51,7 @@ public sealed partial class AppHostProcess : IAsyncDisposable
             RedirectStandardError = true,
             RedirectStandardInput = true,
         };
-        foreach (var argument in new[] { "--state-dir", stateDirectory, $"--Gateway:Port={port}" })
+        foreach (var argument in new[] { "--state-dir", stateDirectory, $"--Gateway:Port={port}", $"--Messaging:AmqpPort={PortAllocator.GetFreePort()}" })
         {
             start.ArgumentList.Add(argument);
         }

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using InterimPlatform.AppHost;
 using InterimPlatform.Hosting.Processes;
 using InterimPlatform.Hosting.Servers;
 using InterimPlatform.Hosting.State;
@@ -37,7 +38,7 @@ public sealed class PlatformServers : IAsyncLifetime
             timeout.Token);
         _rabbitMQ = await RabbitMQNode.StartAsync(
             rabbitBinaries,
-            new RabbitMQNodeOptions(Path.Combine(_directory, "rabbitmq"), "interim-test", PlatformSecrets.Generate()) { ManagementPlugin = false },
+            new RabbitMQNodeOptions(Path.Combine(_directory, "rabbitmq"), "interim-test", PlatformSecrets.Generate()),
             ProcessWatchdog.Shared,
             _output.Enqueue,
             timeout.Token);
@@ -47,12 +48,19 @@ public sealed class PlatformServers : IAsyncLifetime
             await Task.WhenAll(
                 _postgres.WaitUntilReadyAsync(TimeSpan.FromMinutes(2), timeout.Token),
                 _rabbitMQ.WaitUntilReadyAsync(TimeSpan.FromMinutes(2), timeout.Token));
+            var partners = PartnerNetworks.Provisioning(Partners, PartnerPasswords);
+            await RabbitMQTopology.ApplyAsync(_rabbitMQ, partners.Exchanges, partners.Queues, partners.Users, timeout.Token);
         }
         catch (Exception e)
         {
             throw new InvalidOperationException($"Test servers did not start:{Environment.NewLine}{string.Join(Environment.NewLine, _output.TakeLast(40))}", e);
         }
     }
+
+    public static readonly IReadOnlyList<string> Partners = ["globalise", "nordic-interim"];
+
+    /// <summary>Each test partner's RabbitMQ password, provisioned as the AppHost provisions partner networks.</summary>
+    public IReadOnlyDictionary<string, string> PartnerPasswords { get; } = Partners.ToDictionary(p => p, _ => PlatformSecrets.Generate());
 
     /// <summary>A new, empty database; each test class gets its own so tests never see each other's rows.</summary>
     public async Task<string> CreateDatabaseAsync(string prefix)

@@ -1,0 +1,163 @@
+using InterimPlatform.Candidates.Data;
+using InterimPlatform.Candidates.Privacy;
+using InterimPlatform.Candidates.Profiles;
+using InterimPlatform.Candidates.Vetting;
+using InterimPlatform.Contracts.Candidates.V1;
+using InterimPlatform.Contracts.Partners;
+using InterimPlatform.Messaging;
+using InterimPlatform.Messaging.Inbox;
+using InterimPlatform.Messaging.Outbox;
+using Microsoft.EntityFrameworkCore;
+
+namespace InterimPlatform.Candidates.PartnerIntake;
+
+/// <summary>What became of one valid partner message.</summary>
+public sealed record IntakeOutcome(ReadMessage Read, string Status, IReadOnlyList<string> Reasons, Guid? CandidateId);
+
+/// <summary>
+/// Applies a batch of valid partner messages in one transaction, set-based: one query for the messages
+/// seen before, one for the people already known, one insert/update round trip for all of them, with
+/// their integration events in the outbox. A message id seen before changes nothing; (partner, person)
+/// always maps to the same candidate; a message older than the one applied for that person is ignored.
+/// </summary>
+public sealed class PartnerIntakeProcessor(CandidatesDbContext db, TimeProvider time)
+{
+    public const string InboxConsumer = "PartnerIntake";
+
+    public async Task<IReadOnlyList<IntakeOutcome>> ApplyAsync(IReadOnlyList<ReadMessage> batch, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNowForStorage();
+        var today = DateOnly.FromDateTime(now.UtcDateTime);
+        var ids = batch.Select(m => m.Message!.MessageId!.Value).ToList();
+        var seen = (await db.Set<InboxMessage>().AsNoTracking()
+            .Where(i => i.Consumer == InboxConsumer && ids.Contains(i.MessageId))
+            .Select(i => i.MessageId)
+            .ToListAsync(cancellationToken)).ToHashSet();
+
+        var people = new Dictionary<(string Partner, string Person), Candidate>();
+        foreach (var partner in batch.GroupBy(m => m.PartnerId))
+        {
+            var personIds = partner.Select(m => m.Message!.Candidate!.PartnerPersonId!).Distinct().ToList();
+            var known = await db.Candidates.Where(c => c.PartnerId == partner.Key && personIds.Contains(c.PartnerPersonId!)).ToListAsync(cancellationToken);
+            foreach (var candidate in known)
+            {
+                people[(partner.Key, candidate.PartnerPersonId!)] = candidate;
+            }
+        }
+
+        var emails = batch.Where(m => m.Profile?.Email is not null).Select(m => m.Profile!.Email!.Trim().ToLowerInvariant()).Distinct().ToList();
+        var emailOwners = (await db.Candidates.AsNoTracking()
+            .Where(c => c.Email != null && emails.Contains(c.Email))
+            .Select(c => new { c.Email, c.Id })
+            .ToListAsync(cancellationToken)).ToDictionary(c => c.Email!, c => c.Id);
+
+        var outcomes = new List<IntakeOutcome>(batch.Count);
+        var erased = new List<Guid>();
+        foreach (var read in batch) // in arrival order, as if one by one
+        {
+            var message = read.Message!;
+            var key = (read.PartnerId, message.Candidate!.PartnerPersonId!);
+            if (!seen.Add(message.MessageId!.Value))
+            {
+                outcomes.Add(new IntakeOutcome(read, ReceiptStatus.Duplicate, [], people.GetValueOrDefault(key)?.Id));
+                continue;
+            }
+
+            db.Set<InboxMessage>().Add(new InboxMessage { MessageId = message.MessageId.Value, Consumer = InboxConsumer, ReceivedAt = now });
+            people.TryGetValue(key, out var candidate);
+            if (candidate?.PartnerUpdatedAt >= message.SentAt)
+            {
+                outcomes.Add(new IntakeOutcome(read, ReceiptStatus.Stale, [$"A message sent at {candidate.PartnerUpdatedAt:O} was applied already."], candidate.Id));
+                continue;
+            }
+
+            if (message.Kind == PartnerMessageReader.Withdraw)
+            {
+                if (candidate is not null)
+                {
+                    erased.Add(candidate.Id);
+                    db.Candidates.Remove(candidate);
+                    people.Remove(key);
+                    db.Erasures.Add(new ErasureRecord { CandidateId = candidate.Id, ErasedAt = now, ErasedBy = $"partner:{read.PartnerId}", Ground = "partner-withdrawal" });
+                    db.Publish(new CandidateErased(candidate.Id, now), candidate.Id, now);
+                }
+
+                outcomes.Add(new IntakeOutcome(read, ReceiptStatus.Accepted, [], candidate?.Id));
+                continue;
+            }
+
+            var email = read.Profile!.Email?.Trim().ToLowerInvariant();
+            if (email is not null && emailOwners.TryGetValue(email, out var owner) && owner != candidate?.Id)
+            {
+                outcomes.Add(new IntakeOutcome(read, ReceiptStatus.Rejected, [$"candidate.email: {email} belongs to another candidate in the pool."], null));
+                continue;
+            }
+
+            if (candidate is null)
+            {
+                candidate = new Candidate
+                {
+                    Id = Guid.CreateVersion7(now),
+                    FullName = "",
+                    Country = "",
+                    LawfulBasis = "",
+                    RegisteredAt = now,
+                    Source = "partner",
+                    PartnerId = read.PartnerId,
+                    PartnerPersonId = message.Candidate.PartnerPersonId,
+                };
+                CandidateInputRules.Apply(candidate, read.Profile, today);
+                candidate.PartnerUpdatedAt = message.SentAt;
+                candidate.UpdatedAt = now;
+                db.Candidates.Add(candidate);
+                db.VettingEvents.Add(new VettingEvent { CandidateId = candidate.Id, From = "", To = candidate.VettingStatus, At = now, By = $"partner:{read.PartnerId}", Reason = "pushed by partner" });
+                db.Publish(CandidateContracts.Registered(candidate), candidate.Id, now);
+                people[key] = candidate;
+            }
+            else
+            {
+                var availability = CandidateContracts.Availability(candidate);
+                CandidateInputRules.Apply(candidate, read.Profile, today);
+                candidate.PartnerUpdatedAt = message.SentAt;
+                candidate.UpdatedAt = now;
+                db.Publish(new CandidateProfileChanged(candidate.Id, CandidateContracts.Profile(candidate), now), candidate.Id, now);
+                if (CandidateContracts.Availability(candidate) != availability)
+                {
+                    db.Publish(new CandidateAvailabilityChanged(candidate.Id, CandidateContracts.Availability(candidate), now), candidate.Id, now);
+                }
+            }
+
+            if (email is not null)
+            {
+                emailOwners[email] = candidate.Id;
+            }
+
+            outcomes.Add(new IntakeOutcome(read, ReceiptStatus.Accepted, [], candidate.Id));
+        }
+
+        // A person pushed and withdrawn within one batch leaves nothing but the erasure either.
+        var withdrawn = erased.Select(id => id.ToString()).ToHashSet();
+        foreach (var entry in db.ChangeTracker.Entries<OutboxMessage>().Where(e => e.State == EntityState.Added && withdrawn.Contains(e.Entity.AggregateId) && !e.Entity.MessageType.Contains(nameof(CandidateErased), StringComparison.Ordinal)).ToList())
+        {
+            entry.State = EntityState.Detached;
+        }
+
+        foreach (var entry in db.ChangeTracker.Entries<VettingEvent>().Where(e => e.State == EntityState.Added && erased.Contains(e.Entity.CandidateId)).ToList())
+        {
+            entry.State = EntityState.Detached;
+        }
+
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        if (erased.Count > 0)
+        {
+            // The withdrawn people's history and earlier events go with them; only the erasure event leaves.
+            var aggregates = erased.Select(id => id.ToString()).ToList();
+            await db.VettingEvents.Where(v => erased.Contains(v.CandidateId)).ExecuteDeleteAsync(cancellationToken);
+            await db.Set<OutboxMessage>().Where(m => aggregates.Contains(m.AggregateId)).ExecuteDeleteAsync(cancellationToken);
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return outcomes;
+    }
+}

@@ -1,0 +1,216 @@
+using System.Diagnostics.Metrics;
+using System.Text;
+using System.Text.Json;
+using System.Threading.Channels;
+using InterimPlatform.Candidates.Data;
+using InterimPlatform.Contracts.Partners;
+using InterimPlatform.Messaging;
+using RabbitMQ.Client;
+using RabbitMQ.Client.Events;
+
+namespace InterimPlatform.Candidates.PartnerIntake;
+
+/// <summary>
+/// Consumes partners' plain-AMQP messages in batches: every message gets a receipt on its partner's
+/// receipts queue; a bad one goes to <see cref="PartnerTopology.IntakeErrorQueue"/> with its reasons and
+/// never stops the consumer; the valid ones of a batch are applied together in one transaction. A message
+/// is acknowledged only once its outcome is committed and its receipt and error copy confirmed.
+/// </summary>
+public sealed partial class PartnerIntakeWorker(
+    IServiceScopeFactory scopes,
+    ConnectionFactory connections,
+    TimeProvider time,
+    IMeterFactory meters,
+    ILogger<PartnerIntakeWorker> logger) : BackgroundService
+{
+    private const int BatchSize = 500;
+    private const ushort Prefetch = 2000;
+    private static readonly TimeSpan BatchWindow = TimeSpan.FromMilliseconds(20);
+    private readonly Counter<long> _processed = meters.Create("InterimPlatform.Candidates").CreateCounter<long>(
+        "interimplatform.partner_intake.messages", "{message}", "Partner messages processed, by partner and receipt status.");
+
+    private sealed record Delivery(ulong Tag, byte[] Body, string? UserId, string? MessageId);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await ConsumeAsync(stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                // Broker gone, or a database outage: unacknowledged messages go back to the queue; start over.
+                LogConsumerFailed(e);
+                await Task.Delay(TimeSpan.FromSeconds(2), time, stoppingToken);
+            }
+        }
+    }
+
+    /// <summary>Declares what this service owns of the partner topology; the AppHost adds each partner's user and receipts queue.</summary>
+    public static async Task DeclareTopologyAsync(IChannel channel, CancellationToken cancellationToken)
+    {
+        await channel.ExchangeDeclareAsync(PartnerTopology.IntakeExchange, ExchangeType.Topic, durable: true, cancellationToken: cancellationToken);
+        await channel.ExchangeDeclareAsync(PartnerTopology.ReceiptsExchange, ExchangeType.Topic, durable: true, cancellationToken: cancellationToken);
+        await channel.QueueDeclareAsync(PartnerTopology.IntakeQueue, durable: true, exclusive: false, autoDelete: false, cancellationToken: cancellationToken);
+        await channel.QueueBindAsync(PartnerTopology.IntakeQueue, PartnerTopology.IntakeExchange, "#", cancellationToken: cancellationToken);
+        await channel.QueueDeclareAsync(PartnerTopology.IntakeErrorQueue, durable: true, exclusive: false, autoDelete: false, cancellationToken: cancellationToken);
+    }
+
+    private async Task ConsumeAsync(CancellationToken stoppingToken)
+    {
+        await using var connection = await connections.CreateConnectionAsync("candidates partner intake", stoppingToken);
+        await using var consuming = await connection.CreateChannelAsync(cancellationToken: stoppingToken);
+        await using var publishing = await connection.CreateChannelAsync(
+            new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true), stoppingToken);
+        await DeclareTopologyAsync(consuming, stoppingToken);
+        await consuming.BasicQosAsync(0, Prefetch, global: false, stoppingToken);
+
+        var inbox = Channel.CreateUnbounded<Delivery>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+        var consumer = new AsyncEventingBasicConsumer(consuming);
+        consumer.ReceivedAsync += async (_, e) =>
+        {
+            // The body's memory belongs to the client library only until this handler returns.
+            await inbox.Writer.WriteAsync(new Delivery(e.DeliveryTag, e.Body.ToArray(), e.BasicProperties.UserId, e.BasicProperties.MessageId), stoppingToken);
+        };
+        consumer.ShutdownAsync += (_, _) =>
+        {
+            inbox.Writer.TryComplete();
+            return Task.CompletedTask;
+        };
+        await consuming.BasicConsumeAsync(PartnerTopology.IntakeQueue, autoAck: false, consumer, stoppingToken);
+
+        var batch = new List<Delivery>(BatchSize);
+        while (await inbox.Reader.WaitToReadAsync(stoppingToken))
+        {
+            batch.Clear();
+            using (var window = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken))
+            {
+                window.CancelAfter(BatchWindow);
+                try
+                {
+                    while (batch.Count < BatchSize && (inbox.Reader.TryRead(out var next) || (await inbox.Reader.WaitToReadAsync(window.Token) && inbox.Reader.TryRead(out next))))
+                    {
+                        batch.Add(next);
+                    }
+                }
+                catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
+                {
+                    // the batch window closed
+                }
+            }
+
+            if (batch.Count == 0)
+            {
+                throw new InvalidOperationException("The intake channel closed.");
+            }
+
+            await ProcessAsync(batch, publishing, stoppingToken);
+            await consuming.BasicAckAsync(batch[^1].Tag, multiple: true, stoppingToken);
+        }
+    }
+
+    private async Task ProcessAsync(List<Delivery> batch, IChannel publishing, CancellationToken cancellationToken)
+    {
+        var read = batch.Select(d => (Delivery: d, Read: PartnerMessageReader.Read(d.Body, d.UserId))).ToList();
+        var outcomes = new List<(Delivery Delivery, IntakeOutcome Outcome)>();
+        outcomes.AddRange(read.Where(r => !r.Read.IsValid).Select(r => (r.Delivery, new IntakeOutcome(r.Read, ReceiptStatus.Rejected, r.Read.Reasons, null))));
+        var valid = read.Where(r => r.Read.IsValid).ToList();
+        if (valid.Count > 0)
+        {
+            outcomes.AddRange(await ApplyAsync(valid, cancellationToken));
+        }
+
+        // Publish every receipt and error copy of the batch, then wait for all the broker's confirms at once.
+        var now = time.GetUtcNow();
+        var confirms = new List<Task>(outcomes.Count * 2);
+        foreach (var (delivery, outcome) in outcomes)
+        {
+            if (outcome.Status == ReceiptStatus.Rejected)
+            {
+                confirms.Add(PublishToErrorQueueAsync(publishing, delivery, outcome, cancellationToken));
+            }
+
+            var message = outcome.Read.Message;
+            var receipt = new PartnerReceipt(message?.MessageId, outcome.Read.PartnerId, message?.Candidate?.PartnerPersonId, outcome.Status, outcome.Reasons, outcome.CandidateId, now);
+            confirms.Add(publishing.BasicPublishAsync(
+                PartnerTopology.ReceiptsExchange,
+                outcome.Read.PartnerId,
+                mandatory: false,
+                new BasicProperties { ContentType = "application/json", DeliveryMode = DeliveryModes.Persistent, MessageId = Guid.NewGuid().ToString(), CorrelationId = message?.MessageId?.ToString() },
+                JsonSerializer.SerializeToUtf8Bytes(receipt, JsonSerializerOptions.Web),
+                cancellationToken).AsTask());
+            _processed.Add(1, new KeyValuePair<string, object?>("partner", outcome.Read.PartnerId), new KeyValuePair<string, object?>("status", outcome.Status));
+        }
+
+        await Task.WhenAll(confirms);
+    }
+
+    /// <summary>
+    /// Applies the valid messages together; if the batch fails for a reason other than a passing fault,
+    /// applies them one by one so only the message at fault is rejected.
+    /// </summary>
+    private async Task<List<(Delivery, IntakeOutcome)>> ApplyAsync(List<(Delivery Delivery, ReadMessage Read)> valid, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await ApplyBatchAsync(valid, cancellationToken);
+        }
+        catch (Exception e) when (!TransientFaults.IsTransient(e) && valid.Count > 1 && e is not OperationCanceledException)
+        {
+            LogBatchFailed(e, valid.Count);
+            var outcomes = new List<(Delivery, IntakeOutcome)>();
+            foreach (var single in valid)
+            {
+                try
+                {
+                    outcomes.AddRange(await ApplyBatchAsync([single], cancellationToken));
+                }
+                catch (Exception failure) when (!TransientFaults.IsTransient(failure) && failure is not OperationCanceledException)
+                {
+                    outcomes.Add((single.Delivery, new IntakeOutcome(single.Read, ReceiptStatus.Rejected, [$"Could not be stored: {failure.GetBaseException().Message}"], null)));
+                }
+            }
+
+            return outcomes;
+        }
+    }
+
+    private async Task<List<(Delivery, IntakeOutcome)>> ApplyBatchAsync(List<(Delivery Delivery, ReadMessage Read)> valid, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var processor = new PartnerIntakeProcessor(scope.ServiceProvider.GetRequiredService<CandidatesDbContext>(), time);
+        var outcomes = await processor.ApplyAsync([.. valid.Select(v => v.Read)], cancellationToken);
+        var byRead = valid.ToDictionary(v => v.Read, v => v.Delivery);
+        return [.. outcomes.Select(o => (byRead[o.Read], o))];
+    }
+
+    private static Task PublishToErrorQueueAsync(IChannel channel, Delivery delivery, IntakeOutcome outcome, CancellationToken cancellationToken)
+    {
+        var properties = new BasicProperties
+        {
+            ContentType = "application/json",
+            DeliveryMode = DeliveryModes.Persistent,
+            MessageId = delivery.MessageId,
+            // user_id is not copied: RabbitMQ accepts it only from the partner's own connection.
+            Headers = new Dictionary<string, object?>
+            {
+                ["x-rejection-reasons"] = Encoding.UTF8.GetBytes(string.Join(" | ", outcome.Reasons)),
+                ["x-partner-id"] = Encoding.UTF8.GetBytes(outcome.Read.PartnerId),
+                ["x-original-user-id"] = delivery.UserId is null ? null : Encoding.UTF8.GetBytes(delivery.UserId),
+            },
+        };
+        return channel.BasicPublishAsync(string.Empty, PartnerTopology.IntakeErrorQueue, mandatory: true, properties, delivery.Body, cancellationToken).AsTask();
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Partner intake consumer failed; reconnecting")]
+    private partial void LogConsumerFailed(Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A batch of {Count} partner messages failed; applying them one by one to find the one at fault")]
+    private partial void LogBatchFailed(Exception exception, int count);
+}

@@ -1,0 +1,231 @@
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using InterimPlatform.Candidates.Data;
+using InterimPlatform.Candidates.Profiles;
+using InterimPlatform.Contracts.Partners;
+using InterimPlatform.Tests.Integration.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using PartnerPush;
+using RabbitMQ.Client;
+using RabbitMQ.Client.Exceptions;
+
+namespace InterimPlatform.Tests.Integration.Services;
+
+/// <summary>Partners pushing candidates with a plain AMQP client, as a partner in any language would.</summary>
+[Collection(PlatformServersCollection.Name)]
+public sealed class PartnerIntakeTests(PlatformServers servers) : IAsyncLifetime
+{
+    private const string Globalise = "globalise";
+    private ServiceHost<CandidatesDbContext> _service = null!;
+    private IConnection _partner = null!;
+    private IChannel _channel = null!;
+
+    public async Task InitializeAsync()
+    {
+        _service = new ServiceHost<CandidatesDbContext>(new Dictionary<string, string>
+        {
+            ["ConnectionStrings:candidatesdb"] = await servers.CreateDatabaseAsync("candidates"),
+            ["ConnectionStrings:messaging"] = servers.MessagingConnectionString,
+        });
+        await _service.WaitUntilHealthyAsync();
+        _partner = await ConnectAsync(Globalise);
+        _channel = await _partner.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true));
+        await _channel.QueuePurgeAsync(PartnerTopology.ReceiptsQueue(Globalise));
+        await using var admin = await new ConnectionFactory { Uri = servers.RabbitMQ.AmqpUri }.CreateConnectionAsync();
+        await using var adminChannel = await admin.CreateChannelAsync();
+        await adminChannel.QueuePurgeAsync(PartnerTopology.IntakeErrorQueue);
+    }
+
+    [Fact]
+    public async Task A_pushed_candidate_is_registered_once_however_often_the_message_arrives()
+    {
+        var message = SampleCandidates.Upsert(Globalise, 1, DateTimeOffset.UtcNow);
+
+        await PublishAsync(message);
+        await PublishAsync(message);
+        var receipts = await ReceiptsAsync(2);
+
+        Assert.Equal([ReceiptStatus.Accepted, ReceiptStatus.Duplicate], receipts.Select(r => r.Status));
+        Assert.All(receipts, r => Assert.Equal(receipts[0].CandidateId, r.CandidateId));
+        var candidate = await GetAsync(receipts[0].CandidateId!.Value);
+        Assert.Equal(message["candidate"]!["fullName"]!.GetValue<string>(), candidate.FullName);
+        Assert.Equal("partner", candidate.Privacy.Source);
+        Assert.Equal("globalise-0000001", candidate.Privacy.PartnerPersonId);
+        Assert.NotNull(candidate.Privacy.PartnerNoticeDueBy);
+        Assert.Equal(1, await CountAsync(c => c.PartnerPersonId == "globalise-0000001"));
+    }
+
+    [Fact]
+    public async Task The_same_person_maps_to_the_same_candidate_and_an_older_update_is_ignored()
+    {
+        var now = DateTimeOffset.UtcNow;
+        var first = SampleCandidates.Upsert(Globalise, 2, now);
+        var newer = SampleCandidates.Upsert(Globalise, 2, now.AddMinutes(2));
+        newer["candidate"]!["fullName"] = "Renamed By Newer";
+        var older = SampleCandidates.Upsert(Globalise, 2, now.AddMinutes(1));
+        older["candidate"]!["fullName"] = "Renamed By Older";
+
+        await PublishAsync(first);
+        await PublishAsync(newer);
+        await PublishAsync(older);
+        var receipts = await ReceiptsAsync(3);
+
+        Assert.Equal([ReceiptStatus.Accepted, ReceiptStatus.Accepted, ReceiptStatus.Stale], receipts.Select(r => r.Status));
+        Assert.Single(receipts.Select(r => r.CandidateId).Distinct());
+        Assert.Equal("Renamed By Newer", (await GetAsync(receipts[0].CandidateId!.Value)).FullName);
+    }
+
+    [Fact]
+    public async Task Bad_messages_in_the_middle_of_a_batch_are_rejected_with_reasons_and_lose_nothing_valid()
+    {
+        var now = DateTimeOffset.UtcNow;
+        var wrongVersion = SampleCandidates.Upsert(Globalise, 11, now);
+        wrongVersion["schemaVersion"] = "2.0";
+        var missingFields = SampleCandidates.Upsert(Globalise, 12, now);
+        missingFields["candidate"]!.AsObject().Remove("fullName");
+        missingFields["candidate"]!["location"]!["country"] = "Norway";
+        var otherPartner = SampleCandidates.Upsert(Globalise, 13, now);
+        otherPartner["partnerId"] = "nordic-interim";
+        var tooLarge = SampleCandidates.Upsert(Globalise, 14, now);
+        tooLarge["candidate"]!["summary"] = new string('x', PartnerTopology.MaxMessageBytes);
+
+        await PublishAsync(SampleCandidates.Upsert(Globalise, 10, now));
+        await PublishRawAsync("this is not JSON"u8.ToArray());
+        await PublishAsync(wrongVersion);
+        await PublishAsync(missingFields);
+        await PublishAsync(otherPartner);
+        await PublishAsync(tooLarge);
+        await PublishAsync(SampleCandidates.Upsert(Globalise, 15, now));
+        var receipts = await ReceiptsAsync(7);
+
+        Assert.Equal(2, receipts.Count(r => r.Status == ReceiptStatus.Accepted));
+        Assert.Equal(2, await CountAsync(c => c.PartnerPersonId == "globalise-0000010" || c.PartnerPersonId == "globalise-0000015"));
+        var rejected = receipts.Where(r => r.Status == ReceiptStatus.Rejected).ToList();
+        Assert.Equal(5, rejected.Count);
+        Assert.Contains(rejected, r => r.Reasons.Any(m => m.Contains("Not valid JSON", StringComparison.Ordinal)));
+        Assert.Contains(rejected, r => r.Reasons.Any(m => m.StartsWith("schemaVersion:", StringComparison.Ordinal)));
+        var incomplete = Assert.Single(rejected, r => r.PartnerPersonId == "globalise-0000012");
+        Assert.Contains(incomplete.Reasons, m => m.StartsWith("candidate.fullName:", StringComparison.Ordinal));
+        Assert.Contains(incomplete.Reasons, m => m.StartsWith("candidate.location.country:", StringComparison.Ordinal));
+        Assert.Contains(rejected, r => r.Reasons.Any(m => m.Contains("does not match the sending user", StringComparison.Ordinal)));
+        Assert.Contains(rejected, r => r.Reasons.Any(m => m.Contains("bytes; the limit is", StringComparison.Ordinal)));
+
+        await using var admin = await new ConnectionFactory { Uri = servers.RabbitMQ.AmqpUri }.CreateConnectionAsync();
+        await using var adminChannel = await admin.CreateChannelAsync();
+        var errors = new List<string>();
+        while (await adminChannel.BasicGetAsync(PartnerTopology.IntakeErrorQueue, autoAck: true) is { } failed)
+        {
+            errors.Add(Encoding.UTF8.GetString((byte[])failed.BasicProperties.Headers!["x-rejection-reasons"]!));
+        }
+
+        Assert.Equal(5, errors.Count);
+        Assert.All(errors, e => Assert.False(string.IsNullOrWhiteSpace(e)));
+    }
+
+    [Fact]
+    public async Task A_partner_cannot_pretend_to_be_another_or_touch_anything_but_its_own_exchange_and_receipts()
+    {
+        // The broker itself refuses a user_id that is not the connection's user.
+        var spoofed = SampleCandidates.Upsert("nordic-interim", 20, DateTimeOffset.UtcNow);
+        var properties = new BasicProperties { ContentType = "application/json", UserId = "nordic-interim", MessageId = Guid.NewGuid().ToString() };
+        await Assert.ThrowsAnyAsync<Exception>(async () =>
+        {
+            await _channel.BasicPublishAsync(PartnerTopology.IntakeExchange, "nordic-interim", mandatory: false, properties, Encoding.UTF8.GetBytes(spoofed.ToJsonString()));
+            await Task.Delay(500);
+            await _channel.BasicGetAsync(PartnerTopology.ReceiptsQueue(Globalise), autoAck: true); // the channel is closed by now
+        });
+
+        await using var probe = await ConnectAsync(Globalise);
+        var refusals = new[]
+        {
+            () => UseChannelAsync(probe, c => c.BasicGetAsync(PartnerTopology.ReceiptsQueue("nordic-interim"), autoAck: true)),
+            () => UseChannelAsync(probe, c => c.BasicGetAsync(PartnerTopology.IntakeQueue, autoAck: true)),
+            () => UseChannelAsync(probe, c => c.QueueDeclareAsync("globalise-own-queue", durable: true, exclusive: false, autoDelete: false)),
+            () => UseChannelAsync(probe, async c =>
+            {
+                await c.BasicPublishAsync("InterimPlatform.Contracts.Candidates.V1:CandidateErased", "", mandatory: false, new BasicProperties(), "{}"u8.ToArray());
+                await Task.Delay(300);
+                return await c.BasicGetAsync(PartnerTopology.ReceiptsQueue(Globalise), autoAck: false);
+            }),
+        };
+        foreach (var refusal in refusals)
+        {
+            var error = await Assert.ThrowsAnyAsync<OperationInterruptedException>(refusal);
+            Assert.Equal((ushort)403, error.ShutdownReason?.ReplyCode);
+        }
+    }
+
+    [Fact]
+    public async Task A_withdrawn_person_is_erased()
+    {
+        var now = DateTimeOffset.UtcNow;
+        await PublishAsync(SampleCandidates.Upsert(Globalise, 30, now));
+        await PublishAsync(SampleCandidates.Withdraw(Globalise, 30, now.AddMinutes(1)));
+        var receipts = await ReceiptsAsync(2);
+
+        Assert.All(receipts, r => Assert.Equal(ReceiptStatus.Accepted, r.Status));
+        Assert.Equal(0, await CountAsync(c => c.PartnerPersonId == "globalise-0000030"));
+        await using var scope = _service.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<CandidatesDbContext>();
+        Assert.Equal("partner-withdrawal", (await db.Erasures.SingleAsync(e => e.CandidateId == receipts[0].CandidateId)).Ground);
+    }
+
+    private async Task<IConnection> ConnectAsync(string partner) =>
+        await new ConnectionFactory
+        {
+            HostName = "127.0.0.1",
+            Port = servers.RabbitMQ.Options.AmqpPort,
+            UserName = partner,
+            Password = servers.PartnerPasswords[partner],
+        }.CreateConnectionAsync();
+
+    private static async Task UseChannelAsync<T>(IConnection connection, Func<IChannel, Task<T>> action)
+    {
+        await using var channel = await connection.CreateChannelAsync();
+        await action(channel);
+    }
+
+    private Task PublishAsync(JsonObject message) => PublishRawAsync(Encoding.UTF8.GetBytes(message.ToJsonString()), message["messageId"]?.GetValue<string>());
+
+    private async Task PublishRawAsync(byte[] body, string? messageId = null)
+    {
+        var properties = new BasicProperties { ContentType = "application/json", DeliveryMode = DeliveryModes.Persistent, UserId = Globalise, MessageId = messageId ?? Guid.NewGuid().ToString() };
+        await _channel.BasicPublishAsync(PartnerTopology.IntakeExchange, Globalise, mandatory: false, properties, body);
+    }
+
+    private async Task<List<PartnerReceipt>> ReceiptsAsync(int count)
+    {
+        var receipts = new List<PartnerReceipt>();
+        await Eventually.GetAsync(
+            async () =>
+            {
+                while (await _channel.BasicGetAsync(PartnerTopology.ReceiptsQueue(Globalise), autoAck: true) is { } delivery)
+                {
+                    receipts.Add(JsonSerializer.Deserialize<PartnerReceipt>(delivery.Body.Span, JsonSerializerOptions.Web)!);
+                }
+
+                return receipts.Count >= count ? receipts : null;
+            },
+            TimeSpan.FromSeconds(30),
+            $"{count} receipts");
+        return receipts;
+    }
+
+    private async Task<CandidateView> GetAsync(Guid id) => (await _service.CreateClient().GetFromJsonAsync<CandidateView>($"/api/candidates/{id}"))!;
+
+    private async Task<int> CountAsync(System.Linq.Expressions.Expression<Func<Candidates.Profiles.Candidate, bool>> predicate)
+    {
+        await using var scope = _service.Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<CandidatesDbContext>().Candidates.CountAsync(predicate);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _channel.DisposeAsync();
+        await _partner.DisposeAsync();
+        await _service.DisposeAsync();
+    }
+}
