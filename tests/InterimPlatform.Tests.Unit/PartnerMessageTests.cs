@@ -1,0 +1,60 @@
+using System.Text;
+using InterimPlatform.Candidates.PartnerIntake;
+
+namespace InterimPlatform.Tests.Unit;
+
+/// <summary>The documented examples are what the intake accepts, so docs/partners stays true.</summary>
+public sealed class PartnerMessageTests
+{
+    private static string Example(string name)
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (!File.Exists(Path.Combine(directory!.FullName, "InterimPlatform.sln")))
+        {
+            directory = directory.Parent;
+        }
+
+        return File.ReadAllText(Path.Combine(directory.FullName, "docs", "partners", "examples", name));
+    }
+
+    [Theory]
+    [InlineData("upsert.json", "upsert")]
+    [InlineData("withdraw.json", "withdraw")]
+    public void The_documented_examples_are_valid(string file, string kind)
+    {
+        var read = PartnerMessageReader.Read(Encoding.UTF8.GetBytes(Example(file)), userId: "globalise");
+
+        Assert.Empty(read.Reasons);
+        Assert.Equal(kind, read.Message!.Kind);
+        Assert.Equal("G-104233", read.Message.Candidate!.PartnerPersonId);
+    }
+
+    [Fact]
+    public void A_message_from_another_user_than_its_partner_id_is_rejected()
+    {
+        var read = PartnerMessageReader.Read(Encoding.UTF8.GetBytes(Example("upsert.json")), userId: "nordic-interim");
+
+        Assert.Contains(read.Reasons, r => r.StartsWith("partnerId:", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_message_without_user_id_is_rejected_because_its_sender_is_unproven()
+    {
+        var read = PartnerMessageReader.Read(Encoding.UTF8.GetBytes(Example("upsert.json")), userId: null);
+
+        Assert.Contains(read.Reasons, r => r.Contains("user_id", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("null")]
+    [InlineData("[1,2,3]")]
+    [InlineData("{\"messageId\": 42}")]
+    public void Garbage_is_rejected_with_a_reason_not_an_exception(string body)
+    {
+        var read = PartnerMessageReader.Read(Encoding.UTF8.GetBytes(body), userId: "globalise");
+
+        Assert.False(read.IsValid);
+        Assert.NotEmpty(read.Reasons);
+    }
+}
