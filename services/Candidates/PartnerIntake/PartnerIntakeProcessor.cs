@@ -8,6 +8,7 @@ using InterimPlatform.Messaging;
 using InterimPlatform.Messaging.Inbox;
 using InterimPlatform.Messaging.Outbox;
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
 
 namespace InterimPlatform.Candidates.PartnerIntake;
 
@@ -16,9 +17,10 @@ public sealed record IntakeOutcome(ReadMessage Read, string Status, IReadOnlyLis
 
 /// <summary>
 /// Applies a batch of valid partner messages in one transaction, set-based: one query for the messages
-/// seen before, one for the people already known, one insert/update round trip for all of them, with
-/// their integration events in the outbox. A message id seen before changes nothing; (partner, person)
-/// always maps to the same candidate; a message older than the one applied for that person is ignored.
+/// seen before, one for the people already known, one for e-mail owners; new people, their first vetting
+/// step, every event and every inbox row go in by binary COPY; changes to known people through EF Core.
+/// A message id seen before changes nothing; (partner, person) always maps to the same candidate; a
+/// message older than the one applied for that person is ignored.
 /// </summary>
 public sealed class PartnerIntakeProcessor(CandidatesDbContext db, TimeProvider time)
 {
@@ -51,8 +53,14 @@ public sealed class PartnerIntakeProcessor(CandidatesDbContext db, TimeProvider 
             .Select(c => new { c.Email, c.Id })
             .ToListAsync(cancellationToken)).ToDictionary(c => c.Email!, c => c.Id);
 
-        var outcomes = new List<IntakeOutcome>(batch.Count);
+        var created = new List<Candidate>();
+        var firstSteps = new List<VettingEvent>();
+        var events = new List<OutboxMessage>();
+        var inbox = new List<InboxMessage>();
         var erased = new List<Guid>();
+        var outcomes = new List<IntakeOutcome>(batch.Count);
+        void Publish<T>(T @event, Guid candidateId) where T : class => events.Add(OutboxMessage.Create(@event, candidateId.ToString(), now));
+
         foreach (var read in batch) // in arrival order, as if one by one
         {
             var message = read.Message!;
@@ -63,7 +71,7 @@ public sealed class PartnerIntakeProcessor(CandidatesDbContext db, TimeProvider 
                 continue;
             }
 
-            db.Set<InboxMessage>().Add(new InboxMessage { MessageId = message.MessageId.Value, Consumer = InboxConsumer, ReceivedAt = now });
+            inbox.Add(new InboxMessage { MessageId = message.MessageId.Value, Consumer = InboxConsumer, ReceivedAt = now });
             people.TryGetValue(key, out var candidate);
             if (candidate?.PartnerUpdatedAt >= message.SentAt)
             {
@@ -75,11 +83,8 @@ public sealed class PartnerIntakeProcessor(CandidatesDbContext db, TimeProvider 
             {
                 if (candidate is not null)
                 {
-                    erased.Add(candidate.Id);
-                    db.Candidates.Remove(candidate);
+                    Withdraw(candidate);
                     people.Remove(key);
-                    db.Erasures.Add(new ErasureRecord { CandidateId = candidate.Id, ErasedAt = now, ErasedBy = $"partner:{read.PartnerId}", Ground = "partner-withdrawal" });
-                    db.Publish(new CandidateErased(candidate.Id, now), candidate.Id, now);
                 }
 
                 outcomes.Add(new IntakeOutcome(read, ReceiptStatus.Accepted, [], candidate?.Id));
@@ -109,9 +114,9 @@ public sealed class PartnerIntakeProcessor(CandidatesDbContext db, TimeProvider 
                 CandidateInputRules.Apply(candidate, read.Profile, today);
                 candidate.PartnerUpdatedAt = message.SentAt;
                 candidate.UpdatedAt = now;
-                db.Candidates.Add(candidate);
-                db.VettingEvents.Add(new VettingEvent { CandidateId = candidate.Id, From = "", To = candidate.VettingStatus, At = now, By = $"partner:{read.PartnerId}", Reason = "pushed by partner" });
-                db.Publish(CandidateContracts.Registered(candidate), candidate.Id, now);
+                created.Add(candidate);
+                firstSteps.Add(new VettingEvent { CandidateId = candidate.Id, From = "", To = candidate.VettingStatus, At = now, By = $"partner:{read.PartnerId}", Reason = "pushed by partner" });
+                Publish(CandidateContracts.Registered(candidate), candidate.Id);
                 people[key] = candidate;
             }
             else
@@ -120,10 +125,10 @@ public sealed class PartnerIntakeProcessor(CandidatesDbContext db, TimeProvider 
                 CandidateInputRules.Apply(candidate, read.Profile, today);
                 candidate.PartnerUpdatedAt = message.SentAt;
                 candidate.UpdatedAt = now;
-                db.Publish(new CandidateProfileChanged(candidate.Id, CandidateContracts.Profile(candidate), now), candidate.Id, now);
+                Publish(new CandidateProfileChanged(candidate.Id, CandidateContracts.Profile(candidate), now), candidate.Id);
                 if (CandidateContracts.Availability(candidate) != availability)
                 {
-                    db.Publish(new CandidateAvailabilityChanged(candidate.Id, CandidateContracts.Availability(candidate), now), candidate.Id, now);
+                    Publish(new CandidateAvailabilityChanged(candidate.Id, CandidateContracts.Availability(candidate), now), candidate.Id);
                 }
             }
 
@@ -135,29 +140,40 @@ public sealed class PartnerIntakeProcessor(CandidatesDbContext db, TimeProvider 
             outcomes.Add(new IntakeOutcome(read, ReceiptStatus.Accepted, [], candidate.Id));
         }
 
-        // A person pushed and withdrawn within one batch leaves nothing but the erasure either.
-        var withdrawn = erased.Select(id => id.ToString()).ToHashSet();
-        foreach (var entry in db.ChangeTracker.Entries<OutboxMessage>().Where(e => e.State == EntityState.Added && withdrawn.Contains(e.Entity.AggregateId) && !e.Entity.MessageType.Contains(nameof(CandidateErased), StringComparison.Ordinal)).ToList())
-        {
-            entry.State = EntityState.Detached;
-        }
-
-        foreach (var entry in db.ChangeTracker.Entries<VettingEvent>().Where(e => e.State == EntityState.Added && erased.Contains(e.Entity.CandidateId)).ToList())
-        {
-            entry.State = EntityState.Detached;
-        }
-
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
         if (erased.Count > 0)
         {
-            // The withdrawn people's history and earlier events go with them; only the erasure event leaves.
+            // A withdrawn person's history and earlier events go with them; only the erasure event leaves.
             var aggregates = erased.Select(id => id.ToString()).ToList();
             await db.VettingEvents.Where(v => erased.Contains(v.CandidateId)).ExecuteDeleteAsync(cancellationToken);
             await db.Set<OutboxMessage>().Where(m => aggregates.Contains(m.AggregateId)).ExecuteDeleteAsync(cancellationToken);
         }
 
+        await CandidateBulkInsert.CopyAsync(connection, created, firstSteps, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
+        await BulkWrites.CopyOutboxAsync(connection, events, cancellationToken);
+        await BulkWrites.CopyInboxAsync(connection, inbox, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return outcomes;
+
+        void Withdraw(Candidate candidate)
+        {
+            var aggregate = candidate.Id.ToString();
+            events.RemoveAll(e => e.AggregateId == aggregate);
+            if (created.Remove(candidate))
+            {
+                // Pushed and withdrawn within one batch: it never reaches the database.
+                firstSteps.RemoveAll(v => v.CandidateId == candidate.Id);
+            }
+            else
+            {
+                db.Candidates.Remove(candidate);
+                erased.Add(candidate.Id);
+            }
+
+            db.Erasures.Add(new ErasureRecord { CandidateId = candidate.Id, ErasedAt = now, ErasedBy = $"partner:{candidate.PartnerId}", Ground = "partner-withdrawal" });
+            Publish(new CandidateErased(candidate.Id, now), candidate.Id);
+        }
     }
 }

@@ -110,8 +110,10 @@ public sealed partial class PartnerIntakeWorker(
                 throw new InvalidOperationException("The intake channel closed.");
             }
 
+            var started = time.GetTimestamp();
             await ProcessAsync(batch, publishing, stoppingToken);
             await consuming.BasicAckAsync(batch[^1].Tag, multiple: true, stoppingToken);
+            LogBatch(batch.Count, time.GetElapsedTime(started).TotalMilliseconds);
         }
     }
 
@@ -207,6 +209,9 @@ public sealed partial class PartnerIntakeWorker(
         };
         return channel.BasicPublishAsync(string.Empty, PartnerTopology.IntakeErrorQueue, mandatory: true, properties, delivery.Body, cancellationToken).AsTask();
     }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Partner intake batch of {Count} messages in {Milliseconds:0.0} ms")]
+    private partial void LogBatch(int count, double milliseconds);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Partner intake consumer failed; reconnecting")]
     private partial void LogConsumerFailed(Exception exception);

@@ -27,7 +27,7 @@ public sealed partial class OutboxDispatcher<TDbContext>(
     ILogger<OutboxDispatcher<TDbContext>> logger) : BackgroundService
     where TDbContext : DbContext
 {
-    private const int BatchSize = 100;
+    private const int BatchSize = 500;
     private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan PublishTimeout = TimeSpan.FromSeconds(15);
@@ -102,8 +102,9 @@ public sealed partial class OutboxDispatcher<TDbContext>(
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(PublishTimeout);
-        var sent = 0;
-        Exception? brokerFault = null;
+        // The batch holds at most one row per aggregate, so its rows can be in flight together: the broker
+        // confirms them as a group instead of one round trip each.
+        var publishes = new List<(OutboxMessage Row, Task Publish)>(batch.Count);
         foreach (var row in batch)
         {
             (object Message, Type Type) @event;
@@ -120,27 +121,25 @@ public sealed partial class OutboxDispatcher<TDbContext>(
                 continue;
             }
 
+            publishes.Add((row, PublishAsync(row, @event.Message, @event.Type, timeout.Token)));
+        }
+
+        var sent = 0;
+        Exception? brokerFault = null;
+        foreach (var (row, publish) in publishes)
+        {
+            row.Attempts++;
             try
             {
-                ActivityContext.TryParse(row.TraceParent, row.TraceState, out var parent);
-                // Without a listener on our source StartActivity returns null; a bare activity still carries
-                // the request's trace context to MassTransit's send span, so the consumer joins the trace.
-                using var activity = ActivitySource.StartActivity("outbox publish", ActivityKind.Internal, parent)
-                    ?? (row.TraceParent is null ? null : new Activity("outbox publish").SetParentId(row.TraceParent).Start());
-                activity?.SetTag("messaging.message.id", row.Id.ToString());
-                activity?.SetTag("interimplatform.outbox.aggregate_id", row.AggregateId);
-                // Publisher confirms are on: the task completes once the broker has the message.
-                await bus.Publish(@event.Message, @event.Type, context => context.MessageId = row.Id, timeout.Token).ConfigureAwait(false);
+                await publish.ConfigureAwait(false);
                 row.SentAt = timeProvider.GetUtcNow();
-                row.Attempts++;
                 sent++;
             }
             catch (Exception e) when (!cancellationToken.IsCancellationRequested)
             {
-                row.Attempts++;
+                // Keep what the broker confirmed; the rest waits for the next attempt.
                 row.LastError = e.Message;
-                brokerFault = e;
-                break; // keep what the broker confirmed; the rest waits for the next attempt
+                brokerFault ??= e;
             }
         }
 
@@ -153,6 +152,19 @@ public sealed partial class OutboxDispatcher<TDbContext>(
         }
 
         return sent;
+    }
+
+    private async Task PublishAsync(OutboxMessage row, object message, Type type, CancellationToken cancellationToken)
+    {
+        ActivityContext.TryParse(row.TraceParent, row.TraceState, out var parent);
+        // Without a listener on our source StartActivity returns null; a bare activity still carries
+        // the request's trace context to MassTransit's send span, so the consumer joins the trace.
+        using var activity = ActivitySource.StartActivity("outbox publish", ActivityKind.Internal, parent)
+            ?? (row.TraceParent is null ? null : new Activity("outbox publish").SetParentId(row.TraceParent).Start());
+        activity?.SetTag("messaging.message.id", row.Id.ToString());
+        activity?.SetTag("interimplatform.outbox.aggregate_id", row.AggregateId);
+        // Publisher confirms are on: the task completes once the broker has the message.
+        await bus.Publish(message, type, context => context.MessageId = row.Id, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task CleanupAsync(CancellationToken cancellationToken)

@@ -1,0 +1,241 @@
+// Partner ingestion benchmark. Starts the whole platform with the AppHost (own state folder, own ports),
+// then, in one run:
+//   1. raw broker rate: the same partner messages through a bare queue with a bare publisher and consumer;
+//   2. ingestion rate: the messages published as a partner until every one is a stored candidate;
+//   3. search latency (p50, p99) through the gateway with the pool topped up to --search-pool candidates.
+// Usage: dotnet run -c Release --project bench/PartnerIngestion -- [--messages 50000] [--search-pool 100000]
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Npgsql;
+using PartnerPush;
+using RabbitMQ.Client;
+using RabbitMQ.Client.Events;
+
+var messages = Option(args, "--messages", 50_000);
+var searchPool = Option(args, "--search-pool", 100_000);
+const string Partner = "globalise";
+
+var root = new DirectoryInfo(AppContext.BaseDirectory);
+while (!File.Exists(Path.Combine(root!.FullName, "InterimPlatform.sln")))
+{
+    root = root.Parent;
+}
+
+var configuration = typeof(Program).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyConfigurationAttribute), false)
+    .OfType<System.Reflection.AssemblyConfigurationAttribute>().FirstOrDefault()?.Configuration ?? "Release";
+var state = Path.Combine(Path.GetTempPath(), "interim-bench-" + Guid.NewGuid().ToString("N")[..8]);
+var gatewayPort = FreePort();
+var amqpPort = FreePort();
+Console.WriteLine($"Starting the platform (AppHost, {configuration}) in {state} ...");
+using var appHost = Process.Start(new ProcessStartInfo(Path.Combine(root.FullName, "AppHost", "bin", configuration, "net10.0", "InterimPlatform.AppHost"))
+{
+    ArgumentList = { "--state-dir", state, $"--Gateway:Port={gatewayPort}", $"--Messaging:AmqpPort={amqpPort}" },
+    RedirectStandardOutput = true,
+    RedirectStandardInput = true,
+})!;
+var output = new StringBuilder();
+var healthy = new TaskCompletionSource();
+appHost.OutputDataReceived += (_, e) =>
+{
+    lock (output)
+    {
+        output.AppendLine(e.Data);
+    }
+
+    if (e.Data?.Contains("All resources are healthy", StringComparison.Ordinal) == true)
+    {
+        healthy.TrySetResult();
+    }
+};
+appHost.BeginOutputReadLine();
+try
+{
+    await healthy.Task.WaitAsync(TimeSpan.FromMinutes(3));
+    var secrets = JsonDocument.Parse(File.ReadAllText(Path.Combine(state, "secrets.json"))).RootElement;
+    var partnerPassword = JsonDocument.Parse(File.ReadAllText(Path.Combine(state, "partners.json"))).RootElement.GetProperty(Partner).GetString()!;
+    string log;
+    lock (output)
+    {
+        log = output.ToString();
+    }
+
+    var postgresPort = int.Parse(Regex.Match(log, @"postgres\s+Running\s+pid \d+; tcp://127\.0\.0\.1:(\d+)").Groups[1].Value, CultureInfo.InvariantCulture);
+    var database = new NpgsqlConnectionStringBuilder { Host = "127.0.0.1", Port = postgresPort, Username = "postgres", Password = secrets.GetProperty("PostgresPassword").GetString(), Database = "candidates" }.ConnectionString;
+    var admin = new ConnectionFactory { HostName = "127.0.0.1", Port = amqpPort, UserName = secrets.GetProperty("RabbitMQUser").GetString()!, Password = secrets.GetProperty("RabbitMQPassword").GetString()! };
+    var partner = new ConnectionFactory { HostName = "127.0.0.1", Port = amqpPort, UserName = Partner, Password = partnerPassword };
+
+    var now = DateTimeOffset.UtcNow;
+    var bodies = Enumerable.Range(0, messages).Select(i => Encoding.UTF8.GetBytes(SampleCandidates.Upsert(Partner, i, now).ToJsonString())).ToList();
+    Console.WriteLine($"{messages:N0} partner messages of {bodies.Average(b => b.Length):0} bytes on average.");
+
+    var raw = await RawBrokerRateAsync(admin, bodies);
+    Console.WriteLine($"raw broker:  {raw:N0} msg/s (bare publisher with confirms → durable queue → bare consumer)");
+    var ingestion = await IngestionRateAsync(partner, database, bodies, Partner, expectedTotal: messages);
+    Console.WriteLine($"ingestion:   {ingestion:N0} msg/s (published as a partner → stored candidates with outbox events)");
+    Console.WriteLine($"ratio:       {ingestion / raw:0.00} × the raw broker rate (target ≥ 0.5)");
+
+    if (searchPool > messages)
+    {
+        var more = Enumerable.Range(messages, searchPool - messages).Select(i => Encoding.UTF8.GetBytes(SampleCandidates.Upsert(Partner, i, now).ToJsonString())).ToList();
+        await IngestionRateAsync(partner, database, more, Partner, expectedTotal: searchPool);
+    }
+
+    await SearchLatencyAsync(new Uri($"http://localhost:{gatewayPort}"), database);
+}
+finally
+{
+    if (!appHost.HasExited)
+    {
+        Process.Start("kill", ["-TERM", appHost.Id.ToString(CultureInfo.InvariantCulture)])!.WaitForExit();
+        await appHost.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(2));
+    }
+
+    Directory.Delete(state, recursive: true);
+}
+
+return 0;
+
+static async Task<double> RawBrokerRateAsync(ConnectionFactory factory, List<byte[]> bodies)
+{
+    await using var connection = await factory.CreateConnectionAsync();
+    await using var setup = await connection.CreateChannelAsync();
+    var queue = (await setup.QueueDeclareAsync("bench-raw", durable: true, exclusive: false, autoDelete: false)).QueueName;
+    await setup.QueuePurgeAsync(queue);
+    await using var consuming = await connection.CreateChannelAsync();
+    await consuming.BasicQosAsync(0, 2000, false);
+    var received = 0;
+    var done = new TaskCompletionSource();
+    var consumer = new AsyncEventingBasicConsumer(consuming);
+    consumer.ReceivedAsync += async (_, e) =>
+    {
+        _ = JsonDocument.Parse(e.Body).RootElement.GetProperty("messageId"); // read it, as any consumer would
+        if (++received % 500 == 0 || received == bodies.Count)
+        {
+            await consuming.BasicAckAsync(e.DeliveryTag, multiple: true);
+        }
+
+        if (received == bodies.Count)
+        {
+            done.TrySetResult();
+        }
+    };
+    await consuming.BasicConsumeAsync(queue, autoAck: false, consumer);
+    var stopwatch = Stopwatch.StartNew();
+    await PublishAsync(connection, "", queue, bodies, userId: null);
+    await done.Task.WaitAsync(TimeSpan.FromMinutes(10));
+    var rate = bodies.Count / stopwatch.Elapsed.TotalSeconds;
+    await setup.QueueDeleteAsync(queue);
+    return rate;
+}
+
+static async Task<double> IngestionRateAsync(ConnectionFactory factory, string database, List<byte[]> bodies, string partner, int expectedTotal)
+{
+    await using var connection = await factory.CreateConnectionAsync();
+    var stopwatch = Stopwatch.StartNew();
+    var publishing = PublishAsync(connection, "partner-intake", partner, bodies, userId: partner);
+    await using var db = new NpgsqlConnection(database);
+    await db.OpenAsync();
+    while (true)
+    {
+        await using var count = new NpgsqlCommand("SELECT count(*) FROM candidates WHERE partner_id = @p", db);
+        count.Parameters.AddWithValue("p", partner);
+        if ((long)(await count.ExecuteScalarAsync())! >= expectedTotal)
+        {
+            break;
+        }
+
+        if (stopwatch.Elapsed > TimeSpan.FromMinutes(15))
+        {
+            throw new TimeoutException("Ingestion did not finish in 15 minutes.");
+        }
+
+        await Task.Delay(50);
+    }
+
+    await publishing;
+    return bodies.Count / stopwatch.Elapsed.TotalSeconds;
+}
+
+static async Task PublishAsync(IConnection connection, string exchange, string routingKey, List<byte[]> bodies, string? userId)
+{
+    await using var channel = await connection.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true));
+    var pending = new List<Task>(1000);
+    foreach (var body in bodies)
+    {
+        var properties = new BasicProperties { ContentType = "application/json", DeliveryMode = DeliveryModes.Persistent, UserId = userId };
+        pending.Add(channel.BasicPublishAsync(exchange, routingKey, mandatory: false, properties, body).AsTask());
+        if (pending.Count == 1000)
+        {
+            await Task.WhenAll(pending);
+            pending.Clear();
+        }
+    }
+
+    await Task.WhenAll(pending);
+}
+
+static async Task SearchLatencyAsync(Uri gateway, string database)
+{
+    await using (var db = new NpgsqlConnection(database))
+    {
+        await db.OpenAsync();
+        await using var analyze = new NpgsqlCommand("ANALYZE candidates", db);
+        await analyze.ExecuteNonQueryAsync();
+        await using var count = new NpgsqlCommand("SELECT count(*) FROM candidates", db);
+        Console.WriteLine($"search over {(long)(await count.ExecuteScalarAsync())!:N0} candidates, through the gateway:");
+    }
+
+    string[] queries =
+    [
+        "?discipline=finance&level=executive",
+        "?skill=sap&country=NO&sort=day-rate",
+        "?q=astrid",
+        "?q=berg&discipline=it",
+        "?engagementType=crisis&maxDayRate=1200&currency=EUR",
+        "?language=nl&availableBy=2027-01-15&sort=available-from",
+        "?industry=energy&skill=ifrs&vettingStatus=sourced",
+        "?sort=-registered&page=50",
+    ];
+    using var http = new HttpClient { BaseAddress = gateway };
+    foreach (var query in queries)
+    {
+        (await http.GetAsync("/api/candidates" + query)).EnsureSuccessStatusCode(); // warm up
+    }
+
+    var timings = new List<double>();
+    for (var round = 0; round < 40; round++)
+    {
+        foreach (var query in queries)
+        {
+            var stopwatch = Stopwatch.StartNew();
+            using var response = await http.GetAsync("/api/candidates" + query);
+            await response.Content.ReadAsByteArrayAsync();
+            timings.Add(stopwatch.Elapsed.TotalMilliseconds);
+            response.EnsureSuccessStatusCode();
+        }
+    }
+
+    timings.Sort();
+    Console.WriteLine($"  {timings.Count} searches ({queries.Length} kinds): p50 {Percentile(timings, 0.50):0.0} ms, p99 {Percentile(timings, 0.99):0.0} ms, max {timings[^1]:0.0} ms");
+}
+
+static double Percentile(List<double> sorted, double p) => sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p * sorted.Count) - 1)];
+
+static int Option(string[] args, string name, int fallback)
+{
+    var index = Array.IndexOf(args, name);
+    return index >= 0 && index + 1 < args.Length ? int.Parse(args[index + 1], CultureInfo.InvariantCulture) : fallback;
+}
+
+static int FreePort()
+{
+    var listener = new TcpListener(System.Net.IPAddress.Loopback, 0);
+    listener.Start();
+    var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    listener.Stop();
+    return port;
+}
