@@ -13,7 +13,7 @@ builder.AddServiceDefaults();
 builder.AddServiceDbContext<CandidatesDbContext>("candidatesdb");
 builder.AddServiceMessaging<CandidatesDbContext>("candidates");
 builder.Services.AddHostedService<PartnerIntakeWorker>();
-builder.Services.AddOpenApi();
+builder.Services.AddOpenApi(options => options.AddExamples(ApiExamples.All));
 
 var app = builder.Build();
 

@@ -8,7 +8,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddServiceDbContext<EngagementsDbContext>("engagementsdb");
 builder.AddServiceMessaging<EngagementsDbContext>("engagements");
-builder.Services.AddOpenApi();
+builder.Services.AddOpenApi(options => options.AddExamples(ApiExamples.All));
 
 var app = builder.Build();
 

@@ -202,6 +202,24 @@ public sealed class CandidatesServiceTests(PlatformServers servers) : IAsyncLife
         Assert.Contains("CandidateErased", (await db.Set<OutboxMessage>().SingleAsync(m => m.AggregateId == created.Id.ToString())).MessageType, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task The_OpenAPI_document_lists_every_endpoint_with_examples()
+    {
+        var document = await _client.GetFromJsonAsync<JsonElement>("/openapi/v1.json");
+
+        var paths = document.GetProperty("paths").EnumerateObject().Select(p => p.Name).ToList();
+        Assert.Superset(
+            new HashSet<string>
+            {
+                "/api/candidates", "/api/candidates/{id}", "/api/candidates/{id}/availability", "/api/candidates/{id}/vetting",
+                "/api/candidates/{id}/export", "/api/candidates/{id}/erasure", "/api/candidates/privacy/partner-notices",
+                "/api/candidates/messaging/error-queues",
+            },
+            paths.ToHashSet());
+        var input = document.GetProperty("components").GetProperty("schemas").GetProperty("CandidateInput");
+        Assert.Equal("Ingrid Solberg", input.GetProperty("examples")[0].GetProperty("fullName").GetString());
+    }
+
     private async Task<int> CountRowsMentioningAsync(string text)
     {
         await using var scope = _service.Services.CreateAsyncScope();

@@ -1,0 +1,38 @@
+using InterimPlatform.Candidates.Privacy;
+using InterimPlatform.Candidates.Vetting;
+
+namespace InterimPlatform.Candidates.Profiles;
+
+/// <summary>The worked examples of the OpenAPI document.</summary>
+internal static class ApiExamples
+{
+    public static readonly CandidateInput Candidate = new(
+        "Ingrid Solberg",
+        "ingrid.solberg@example.no",
+        "+47 912 34 567",
+        new LocationInput("NO", "Oslo", WillingToTravel: true, WillingToRelocate: false, RemotePossible: true),
+        [new LanguageInput("no", "native"), new LanguageInput("en", "fluent")],
+        ["executive", "senior-management"],
+        ["finance"],
+        ["energy", "manufacturing"],
+        ["ifrs", "restructuring"],
+        ["crisis", "gap-cover"],
+        [new AssignmentInput("energy", "Interim CFO", "crisis", "executive", 8, "exceeded", 5, new DateOnly(2026, 6, 30))],
+        new RateInput(1450, "EUR"),
+        new AvailabilityInput(new DateOnly(2026, 12, 1), null, 14),
+        "Finance executive who has led three turnarounds in Nordic energy and manufacturing.",
+        new PrivacyInput("consent", new DateOnly(2026, 10, 15), null));
+
+    public static IReadOnlyDictionary<Type, object> All { get; } = new Dictionary<Type, object>
+    {
+        [typeof(CandidateInput)] = Candidate,
+        [typeof(AvailabilityInput)] = new AvailabilityInput(new DateOnly(2027, 1, 15), new DateOnly(2027, 12, 31), 30, 4),
+        [typeof(VettingTransitionRequest)] = new VettingTransitionRequest(
+            "interviewed",
+            "Panel interview with two partners",
+            InterviewTraits.All.ToDictionary(t => t, _ => 4),
+            null),
+        [typeof(ErasureRequest)] = new ErasureRequest("art-17-request"),
+        [typeof(NoticeSent)] = new NoticeSent(new DateOnly(2026, 11, 20)),
+    };
+}
