@@ -37,8 +37,6 @@ internal sealed class Orchestrator(
     /// <summary>True when the AppHost could not run at all (a missing server binary, for example).</summary>
     public bool Failed { get; private set; }
 
-    public ResourceLogStore Logs => _logs ?? throw new InvalidOperationException("Not started.");
-
     public Task StartAsync(CancellationToken cancellationToken)
     {
         _state = StateFolder.Acquire(options.StateDirectory);

@@ -1,4 +1,3 @@
-using System.Globalization;
 using InterimPlatform.Hosting.ApplicationModel;
 
 namespace InterimPlatform.Hosting.Orchestration;
@@ -62,6 +61,4 @@ public static class ProjectEnvironment
 
         return environment;
     }
-
-    internal static string Format(int value) => value.ToString(CultureInfo.InvariantCulture);
 }

@@ -112,13 +112,6 @@ public sealed class ManagedProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>Kills the whole process group at once (fault injection, or a stop that ran out of time).</summary>
-    public async Task KillAsync()
-    {
-        Posix.SignalGroup(_process.Id, Posix.SIGKILL);
-        await Exited.ConfigureAwait(false);
-    }
-
     private void OnExited()
     {
         // Reap anything the leader left behind in its group before forgetting the group.

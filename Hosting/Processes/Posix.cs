@@ -19,6 +19,4 @@ internal static partial class Posix
 
     /// <summary>Sends <paramref name="signal"/> to every process in the group; false when the group is gone.</summary>
     public static bool SignalGroup(int processGroupId, int signal) => Kill(-processGroupId, signal) == 0;
-
-    public static bool GroupExists(int processGroupId) => Kill(-processGroupId, 0) == 0;
 }

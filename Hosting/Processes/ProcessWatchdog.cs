@@ -39,9 +39,6 @@ public sealed class ProcessWatchdog
     /// <summary>The one watchdog of this process.</summary>
     public static ProcessWatchdog Shared => s_shared.Value;
 
-    /// <summary>Process id of the watchdog shell (for diagnostics and tests).</summary>
-    public int ProcessId => _shell.Id;
-
     internal void Track(int processGroupId, int stopSignal) => Send($"+ {processGroupId} {stopSignal}");
 
     internal void Untrack(int processGroupId) => Send($"- {processGroupId}");

@@ -108,7 +108,7 @@ public static class NotesService
     public static async Task<string> CreateDatabaseAsync(PlatformServers servers)
     {
         var connectionString = await servers.CreateDatabaseAsync("notes");
-        await using var db = new NotesDbContext(new DbContextOptionsBuilder<NotesDbContext>().UseNpgsql(connectionString).Options);
+        await using var db = new NotesDbContext(new DbContextOptionsBuilder<NotesDbContext>().UseServiceDatabase(connectionString).Options);
         await db.Database.EnsureCreatedAsync();
         return connectionString;
     }
@@ -138,7 +138,7 @@ public static class NotesService
     }
 
     public static NotesDbContext OpenDatabase(string connectionString) =>
-        new(new DbContextOptionsBuilder<NotesDbContext>().UseNpgsql(connectionString).Options);
+        new(new DbContextOptionsBuilder<NotesDbContext>().UseServiceDatabase(connectionString).Options);
 
     /// <summary>Waits until the consumer side has applied the note, and returns its copy.</summary>
     public static Task<NoteCopy> WaitForCopyAsync(string database, Guid noteId, TimeSpan? timeout = null) =>
