@@ -24,10 +24,15 @@ public static partial class PartnerNetworks
         return builder.WithTopology(state => Provisioning(partnerIds, state.LoadOrCreateCredentials(CredentialsFile, partnerIds)));
     }
 
-    /// <summary>The intake and receipts exchanges, each partner's receipts queue, and each partner's user.</summary>
+    /// <summary>The intake and receipts exchanges, the intake queue, each partner's receipts queue, and each partner's user.</summary>
     public static RabbitMQProvisioning Provisioning(IReadOnlyList<string> partnerIds, IReadOnlyDictionary<string, string> passwords) => new(
         [new RabbitMQExchange(PartnerTopology.IntakeExchange), new RabbitMQExchange(PartnerTopology.ReceiptsExchange)],
-        [.. partnerIds.Select(id => new RabbitMQQueue(PartnerTopology.ReceiptsQueue(id), PartnerTopology.ReceiptsExchange, RoutingKey: id))],
+        // The intake queue exists before Candidates first starts, so nothing a partner sends early is lost.
+        [
+            new RabbitMQQueue(PartnerTopology.IntakeQueue, PartnerTopology.IntakeExchange),
+            new RabbitMQQueue(PartnerTopology.IntakeErrorQueue),
+            .. partnerIds.Select(id => new RabbitMQQueue(PartnerTopology.ReceiptsQueue(id), PartnerTopology.ReceiptsExchange, RoutingKey: id)),
+        ],
         [.. partnerIds.Select(id => new RabbitMQUser(
             id,
             passwords[id],

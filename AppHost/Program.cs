@@ -16,16 +16,19 @@ var messaging = builder.AddRabbitMQ("messaging").WithManagementPlugin().WithData
     .WithAmqpPort(builder.Configuration.GetValue("Messaging:AmqpPort", 5672))
     .WithPartnerNetworks(builder.Configuration.GetSection("Partners").Get<string[]>() ?? ["globalise", "nordic-interim"]);
 
+var matching = builder.AddProject("matching", "../services/Matching/InterimPlatform.Matching.csproj")
+    .WithReference(matchingDb).WaitFor(matchingDb)
+    .WithReference(messaging).WaitFor(messaging);
+
+// Candidates publishes what Matching consumes: on a new broker, Matching's queues must be bound before
+// the first event, or that event has nowhere to go.
 var candidates = builder.AddProject("candidates", "../services/Candidates/InterimPlatform.Candidates.csproj")
     .WithReference(candidatesDb).WaitFor(candidatesDb)
-    .WithReference(messaging).WaitFor(messaging);
+    .WithReference(messaging).WaitFor(messaging)
+    .WaitFor(matching);
 
 var engagements = builder.AddProject("engagements", "../services/Engagements/InterimPlatform.Engagements.csproj")
     .WithReference(engagementsDb).WaitFor(engagementsDb)
-    .WithReference(messaging).WaitFor(messaging);
-
-var matching = builder.AddProject("matching", "../services/Matching/InterimPlatform.Matching.csproj")
-    .WithReference(matchingDb).WaitFor(matchingDb)
     .WithReference(messaging).WaitFor(messaging);
 
 builder.AddProject("gateway", "../services/Gateway/InterimPlatform.Gateway.csproj")
