@@ -44,7 +44,7 @@ internal sealed class ConsoleReporter(TimeProvider timeProvider)
             details.Add(reason);
         }
 
-        Line($"  {snapshot.Name,-12} {snapshot.State,-14} {string.Join("; ", details)}".TrimEnd());
+        Line($"  {snapshot.Name,-14} {snapshot.State,-14} {string.Join("; ", details)}".TrimEnd());
     }
 
     public void LogTail(string resource, ResourceLogStore logs)
