@@ -1,4 +1,5 @@
 using InterimPlatform.Hosting.Processes;
+using InterimPlatform.Hosting.State;
 using Npgsql;
 
 namespace InterimPlatform.Hosting.Servers;
@@ -144,8 +145,7 @@ public sealed class PostgresServer : IAsyncDisposable
         }
 
         var passwordFile = Path.Combine(options.BaseDirectory, ".initdb-password");
-        await File.WriteAllTextAsync(passwordFile, options.Password, cancellationToken).ConfigureAwait(false);
-        File.SetUnixFileMode(passwordFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        PrivateFile.Write(passwordFile, options.Password);
         try
         {
             if (runAs is not null)

@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using System.Text;
 using InterimPlatform.Hosting.Processes;
+using InterimPlatform.Hosting.State;
 using RabbitMQ.Client;
 
 namespace InterimPlatform.Hosting.Servers;
@@ -69,8 +70,7 @@ public sealed class RabbitMQNode : IAsyncDisposable
         var configFile = Path.Combine(baseDirectory, "rabbitmq.conf");
         var pluginsFile = Path.Combine(baseDirectory, "enabled_plugins");
         var envFile = Path.Combine(baseDirectory, "rabbitmq-env.conf");
-        await File.WriteAllTextAsync(configFile, BuildConfig(options), cancellationToken).ConfigureAwait(false);
-        File.SetUnixFileMode(configFile, UnixFileMode.UserRead | UnixFileMode.UserWrite); // holds the password
+        PrivateFile.Write(configFile, BuildConfig(options)); // holds the password
         await File.WriteAllTextAsync(pluginsFile, options.ManagementPlugin ? "[rabbitmq_management].\n" : "[].\n", cancellationToken).ConfigureAwait(false);
         await File.WriteAllTextAsync(envFile, "# Every setting comes from the environment the AppHost passes.\n", cancellationToken).ConfigureAwait(false);
 

@@ -76,6 +76,7 @@ public sealed class StateFolder : IDisposable
     {
         if (File.Exists(SecretsFile))
         {
+            File.SetUnixFileMode(SecretsFile, UnixFileMode.UserRead | UnixFileMode.UserWrite); // whatever an older run left
             var existing = JsonSerializer.Deserialize<PlatformSecrets>(File.ReadAllText(SecretsFile));
             if (existing is not null)
             {
@@ -87,8 +88,7 @@ public sealed class StateFolder : IDisposable
             PostgresPassword: PlatformSecrets.Generate(),
             RabbitMQUser: "interim-admin",
             RabbitMQPassword: PlatformSecrets.Generate());
-        File.WriteAllText(SecretsFile, JsonSerializer.Serialize(secrets, new JsonSerializerOptions { WriteIndented = true }));
-        File.SetUnixFileMode(SecretsFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        PrivateFile.Write(SecretsFile, JsonSerializer.Serialize(secrets, new JsonSerializerOptions { WriteIndented = true }));
         return secrets;
     }
 
@@ -114,8 +114,7 @@ public sealed class StateFolder : IDisposable
 
         if (added || !File.Exists(file))
         {
-            File.WriteAllText(file, JsonSerializer.Serialize(credentials, new JsonSerializerOptions { WriteIndented = true }));
-            File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            PrivateFile.Write(file, JsonSerializer.Serialize(credentials, new JsonSerializerOptions { WriteIndented = true }));
         }
 
         return credentials;

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using InterimPlatform.Candidates.PartnerIntake;
 using InterimPlatform.Candidates.Privacy;
 using InterimPlatform.Candidates.Profiles;
 using InterimPlatform.Candidates.Vetting;
@@ -17,6 +18,8 @@ public sealed class CandidatesDbContext(DbContextOptions<CandidatesDbContext> op
     public DbSet<VettingEvent> VettingEvents => Set<VettingEvent>();
 
     public DbSet<ErasureRecord> Erasures => Set<ErasureRecord>();
+
+    public DbSet<PartnerTombstone> PartnerTombstones => Set<PartnerTombstone>();
 
     /// <summary>Queues an integration event about <paramref name="candidateId"/>, committed with the next SaveChanges.</summary>
     public void Publish<T>(T @event, Guid candidateId, DateTimeOffset now) where T : class =>
@@ -66,6 +69,12 @@ public sealed class CandidatesDbContext(DbContextOptions<CandidatesDbContext> op
         {
             erasure.ToTable("erasures");
             erasure.HasKey(e => e.CandidateId);
+        });
+
+        modelBuilder.Entity<PartnerTombstone>(tombstone =>
+        {
+            tombstone.ToTable("partner_tombstones");
+            tombstone.HasKey(t => new { t.PartnerId, t.PartnerPersonId });
         });
 
         modelBuilder.AddOutboxAndInbox();

@@ -47,6 +47,16 @@ public sealed class PartnerIntakeProcessor(CandidatesDbContext db, TimeProvider 
             }
         }
 
+        var tombstones = new Dictionary<(string Partner, string Person), PartnerTombstone>();
+        foreach (var partner in batch.GroupBy(m => m.PartnerId))
+        {
+            var personIds = partner.Select(m => m.Message!.Candidate!.PartnerPersonId!).Distinct().ToList();
+            foreach (var tombstone in await db.PartnerTombstones.Where(t => t.PartnerId == partner.Key && personIds.Contains(t.PartnerPersonId)).ToListAsync(cancellationToken))
+            {
+                tombstones[(tombstone.PartnerId, tombstone.PartnerPersonId)] = tombstone;
+            }
+        }
+
         var emails = batch.Where(m => m.Profile?.Email is not null).Select(m => m.Profile!.Email!.Trim().ToLowerInvariant()).Distinct().ToList();
         var emailOwners = (await db.Candidates.AsNoTracking()
             .Where(c => c.Email != null && emails.Contains(c.Email))
@@ -61,32 +71,40 @@ public sealed class PartnerIntakeProcessor(CandidatesDbContext db, TimeProvider 
         var outcomes = new List<IntakeOutcome>(batch.Count);
         void Publish<T>(T @event, Guid candidateId) where T : class => events.Add(OutboxMessage.Create(@event, candidateId.ToString(), now));
 
-        foreach (var read in batch) // in arrival order, as if one by one
+
+        for (var index = 0; index < batch.Count; index++) // in arrival order, as if one by one
         {
+            var read = batch[index];
             var message = read.Message!;
             var key = (read.PartnerId, message.Candidate!.PartnerPersonId!);
+            // Each message's events get their own instant, so a consumer comparing times sees their order.
+            var at = now.AddTicks(10 * index);
             if (!seen.Add(message.MessageId!.Value))
             {
                 outcomes.Add(new IntakeOutcome(read, ReceiptStatus.Duplicate, [], people.GetValueOrDefault(key)?.Id));
                 continue;
             }
 
-            inbox.Add(new InboxMessage { MessageId = message.MessageId.Value, Consumer = InboxConsumer, ReceivedAt = now });
             people.TryGetValue(key, out var candidate);
-            if (candidate?.PartnerUpdatedAt >= message.SentAt)
+            var appliedUpTo = candidate?.PartnerUpdatedAt ?? tombstones.GetValueOrDefault(key)?.Cutoff;
+            if (appliedUpTo > message.SentAt)
             {
-                outcomes.Add(new IntakeOutcome(read, ReceiptStatus.Stale, [$"A message sent at {candidate.PartnerUpdatedAt:O} was applied already."], candidate.Id));
+                Remember(message);
+                var why = candidate is null ? $"The person was withdrawn or erased at {appliedUpTo:O}, after this message was sent." : $"A message sent at {appliedUpTo:O} was applied already.";
+                outcomes.Add(new IntakeOutcome(read, ReceiptStatus.Stale, [why], candidate?.Id));
                 continue;
             }
 
             if (message.Kind == PartnerMessageReader.Withdraw)
             {
+                Remember(message);
                 if (candidate is not null)
                 {
-                    Withdraw(candidate);
+                    Withdraw(candidate, at);
                     people.Remove(key);
                 }
 
+                Tombstone(key, message.SentAt!.Value);
                 outcomes.Add(new IntakeOutcome(read, ReceiptStatus.Accepted, [], candidate?.Id));
                 continue;
             }
@@ -94,28 +112,31 @@ public sealed class PartnerIntakeProcessor(CandidatesDbContext db, TimeProvider 
             var email = read.Profile!.Email?.Trim().ToLowerInvariant();
             if (email is not null && emailOwners.TryGetValue(email, out var owner) && owner != candidate?.Id)
             {
+                // Not remembered in the inbox: once fixed on our side, the same message may be sent again.
                 outcomes.Add(new IntakeOutcome(read, ReceiptStatus.Rejected, [$"candidate.email: {email} belongs to another candidate in the pool."], null));
                 continue;
             }
+
+            Remember(message);
 
             if (candidate is null)
             {
                 candidate = new Candidate
                 {
-                    Id = Guid.CreateVersion7(now),
+                    Id = Guid.CreateVersion7(at),
                     FullName = "",
                     Country = "",
                     LawfulBasis = "",
-                    RegisteredAt = now,
+                    RegisteredAt = at,
                     Source = "partner",
                     PartnerId = read.PartnerId,
                     PartnerPersonId = message.Candidate.PartnerPersonId,
                 };
                 CandidateInputRules.Apply(candidate, read.Profile, today);
                 candidate.PartnerUpdatedAt = message.SentAt;
-                candidate.UpdatedAt = now;
+                candidate.UpdatedAt = at;
                 created.Add(candidate);
-                firstSteps.Add(new VettingEvent { CandidateId = candidate.Id, From = "", To = candidate.VettingStatus, At = now, By = $"partner:{read.PartnerId}", Reason = "pushed by partner" });
+                firstSteps.Add(new VettingEvent { CandidateId = candidate.Id, From = "", To = candidate.VettingStatus, At = at, By = $"partner:{read.PartnerId}", Reason = "pushed by partner" });
                 Publish(CandidateContracts.Registered(candidate), candidate.Id);
                 people[key] = candidate;
             }
@@ -124,11 +145,11 @@ public sealed class PartnerIntakeProcessor(CandidatesDbContext db, TimeProvider 
                 var availability = CandidateContracts.Availability(candidate);
                 CandidateInputRules.Apply(candidate, read.Profile, today);
                 candidate.PartnerUpdatedAt = message.SentAt;
-                candidate.UpdatedAt = now;
-                Publish(new CandidateProfileChanged(candidate.Id, CandidateContracts.Profile(candidate), now), candidate.Id);
+                candidate.UpdatedAt = at;
+                Publish(new CandidateProfileChanged(candidate.Id, CandidateContracts.Profile(candidate), at), candidate.Id);
                 if (CandidateContracts.Availability(candidate) != availability)
                 {
-                    Publish(new CandidateAvailabilityChanged(candidate.Id, CandidateContracts.Availability(candidate), now), candidate.Id);
+                    Publish(new CandidateAvailabilityChanged(candidate.Id, CandidateContracts.Availability(candidate), at), candidate.Id);
                 }
             }
 
@@ -157,7 +178,22 @@ public sealed class PartnerIntakeProcessor(CandidatesDbContext db, TimeProvider 
         await transaction.CommitAsync(cancellationToken);
         return outcomes;
 
-        void Withdraw(Candidate candidate)
+        void Remember(PartnerMessage message) =>
+            inbox.Add(new InboxMessage { MessageId = message.MessageId!.Value, Consumer = InboxConsumer, ReceivedAt = now });
+
+        void Tombstone((string Partner, string Person) key, DateTimeOffset cutoff)
+        {
+            if (tombstones.TryGetValue(key, out var tombstone))
+            {
+                tombstone.Cutoff = cutoff > tombstone.Cutoff ? cutoff : tombstone.Cutoff;
+            }
+            else
+            {
+                tombstones[key] = db.PartnerTombstones.Add(new PartnerTombstone { PartnerId = key.Partner, PartnerPersonId = key.Person, Cutoff = cutoff }).Entity;
+            }
+        }
+
+        void Withdraw(Candidate candidate, DateTimeOffset at)
         {
             var aggregate = candidate.Id.ToString();
             events.RemoveAll(e => e.AggregateId == aggregate);
@@ -172,8 +208,8 @@ public sealed class PartnerIntakeProcessor(CandidatesDbContext db, TimeProvider 
                 erased.Add(candidate.Id);
             }
 
-            db.Erasures.Add(new ErasureRecord { CandidateId = candidate.Id, ErasedAt = now, ErasedBy = $"partner:{candidate.PartnerId}", Ground = "partner-withdrawal" });
-            Publish(new CandidateErased(candidate.Id, now), candidate.Id);
+            db.Erasures.Add(new ErasureRecord { CandidateId = candidate.Id, ErasedAt = at, ErasedBy = $"partner:{candidate.PartnerId}", Ground = "partner-withdrawal" });
+            Publish(new CandidateErased(candidate.Id, at), candidate.Id);
         }
     }
 }

@@ -43,6 +43,13 @@ public static class PartnerMessageReader
             return Reject(sender, "The message is empty (null).");
         }
 
+        if (message.SentAt is { } sentAt)
+        {
+            // Kept in UTC at the database's precision, so the order of two messages is what they say.
+            var utc = sentAt.ToUniversalTime();
+            message = message with { SentAt = utc.AddTicks(-(utc.Ticks % 10)) };
+        }
+
         var reasons = new List<string>();
         if (message.SchemaVersion is null || !(message.SchemaVersion == "1" || message.SchemaVersion.StartsWith("1.", StringComparison.Ordinal)))
         {

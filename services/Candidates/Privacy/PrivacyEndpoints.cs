@@ -94,10 +94,31 @@ public static class PrivacyEndpoints
         var now = time.GetUtcNowForStorage();
         var record = new ErasureRecord { CandidateId = id, ErasedAt = now, ErasedBy = RequestContext.Actor(http), Ground = request.Ground };
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var partner = await db.Candidates.Where(c => c.Id == id && c.PartnerId != null)
+            .Select(c => new { c.PartnerId, c.PartnerPersonId })
+            .FirstOrDefaultAsync(cancellationToken);
+        if (partner is not null)
+        {
+            // The partner may still send this person: nothing it sent before now may bring them back.
+            var tombstone = await db.PartnerTombstones.FindAsync([partner.PartnerId!, partner.PartnerPersonId!], cancellationToken);
+            if (tombstone is null)
+            {
+                db.PartnerTombstones.Add(new PartnerIntake.PartnerTombstone { PartnerId = partner.PartnerId!, PartnerPersonId = partner.PartnerPersonId!, Cutoff = now });
+            }
+            else
+            {
+                tombstone.Cutoff = now;
+            }
+        }
+
         var erased = await db.Candidates.Where(c => c.Id == id).ExecuteDeleteAsync(cancellationToken);
         if (erased == 0)
         {
-            return TypedResults.NotFound();
+            // A concurrent erasure may have just committed: repeating one is harmless.
+            await transaction.RollbackAsync(cancellationToken);
+            return await db.Erasures.AsNoTracking().FirstOrDefaultAsync(e => e.CandidateId == id, cancellationToken) is { } concurrent
+                ? TypedResults.Ok(new ErasureView(concurrent.CandidateId, concurrent.ErasedAt, concurrent.ErasedBy, concurrent.Ground))
+                : TypedResults.NotFound();
         }
 
         await db.VettingEvents.Where(v => v.CandidateId == id).ExecuteDeleteAsync(cancellationToken);

@@ -155,7 +155,19 @@ public static class ProfileEndpoints
         }
         catch (DbUpdateConcurrencyException)
         {
-            return Changed(null);
+            // Erased meanwhile: gone. Changed meanwhile: 412 to a caller who named a version, 409 otherwise.
+            db.ChangeTracker.Clear();
+            if (!await db.Candidates.AnyAsync(c => c.Id == candidate.Id, cancellationToken))
+            {
+                return TypedResults.NotFound();
+            }
+
+            return RequestContext.IfMatch(http).Present
+                ? Changed(null)
+                : TypedResults.Problem(
+                    title: "The candidate changed while your request was applied.",
+                    detail: "Someone else saved a change at the same moment. Read the candidate again and repeat your change.",
+                    statusCode: StatusCodes.Status409Conflict);
         }
         catch (DbUpdateException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
         {

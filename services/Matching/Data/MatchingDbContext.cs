@@ -20,6 +20,8 @@ public sealed class MatchingDbContext(DbContextOptions<MatchingDbContext> option
             candidate.HasKey(c => c.CandidateId);
             candidate.Property(c => c.CandidateId).ValueGeneratedNever();
             candidate.Property(c => c.VettingStatus).HasMaxLength(40);
+            // A conflicting concurrent update fails and the message is retried on the fresh row.
+            candidate.Property(c => c.Version).IsRowVersion();
             // The profile as the event carried it: Matching reads it whole into its index.
             candidate.Property(c => c.Profile).HasColumnType("jsonb").HasConversion(
                 p => p == null ? null : JsonSerializer.Serialize(p, JsonSerializerOptions.Web),

@@ -39,6 +39,9 @@ public sealed class PoolCandidate
 
     public DateTimeOffset UpdatedAt { get; set; }
 
+    /// <summary>Row version (xmin): two events for one candidate applied at once cannot overwrite each other.</summary>
+    public uint Version { get; set; }
+
     public void ApplyProfile(CandidateProfile profile, DateTimeOffset at)
     {
         if (!Erased && (ProfileAt is null || at > ProfileAt))

@@ -122,8 +122,20 @@ public sealed class ErrorQueues(ConnectionFactory factory, ServiceQueues queues)
             new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true),
             cancellationToken).ConfigureAwait(false);
         var errorQueue = ServiceQueues.ErrorQueueOf(queue);
+        uint waiting;
+        try
+        {
+            await using var probe = await connection.CreateChannelAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+            waiting = (await probe.QueueDeclarePassiveAsync(errorQueue, cancellationToken).ConfigureAwait(false)).MessageCount;
+        }
+        catch (RabbitMQ.Client.Exceptions.OperationInterruptedException e) when (IsMissingQueue(e))
+        {
+            return 0;
+        }
+
+        // Only what waited when we started: a replayed message that fails again lands behind them, not in this pass.
         var taken = 0;
-        for (var scanned = 0; scanned < ScanLimit; scanned++)
+        for (var scanned = 0; scanned < Math.Min(waiting, ScanLimit); scanned++)
         {
             BasicGetResult? delivery;
             try

@@ -159,6 +159,34 @@ public sealed class PartnerIntakeTests(PlatformServers servers) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_documented_example_with_a_local_time_offset_is_accepted()
+    {
+        var example = JsonNode.Parse(File.ReadAllText(Path.Combine(RepositoryRoot(), "docs", "partners", "examples", "upsert.json")))!.AsObject();
+        example["messageId"] = Guid.NewGuid().ToString();
+        example["candidate"]!["partnerPersonId"] = "G-" + Guid.NewGuid().ToString("N")[..8];
+        example["candidate"]!["email"] = $"{Guid.NewGuid():N}@example.no";
+
+        await PublishAsync(example);
+        var receipt = Assert.Single(await ReceiptsAsync(1));
+
+        Assert.Equal(ReceiptStatus.Accepted, receipt.Status);
+        Assert.Equal("Ingrid Solberg", (await GetAsync(receipt.CandidateId!.Value)).FullName);
+    }
+
+    [Fact]
+    public async Task A_withdrawal_overtaking_an_older_update_keeps_the_person_out()
+    {
+        var now = DateTimeOffset.UtcNow;
+
+        await PublishAsync(SampleCandidates.Withdraw(Globalise, 40, now.AddMinutes(1)));
+        await PublishAsync(SampleCandidates.Upsert(Globalise, 40, now)); // sent earlier, arrives later
+        var receipts = await ReceiptsAsync(2);
+
+        Assert.Equal([ReceiptStatus.Accepted, ReceiptStatus.Stale], receipts.Select(r => r.Status));
+        Assert.Equal(0, await CountAsync(c => c.PartnerPersonId == "globalise-0000040"));
+    }
+
+    [Fact]
     public async Task A_withdrawn_person_is_erased()
     {
         var now = DateTimeOffset.UtcNow;
@@ -171,6 +199,17 @@ public sealed class PartnerIntakeTests(PlatformServers servers) : IAsyncLifetime
         await using var scope = _service.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<CandidatesDbContext>();
         Assert.Equal("partner-withdrawal", (await db.Erasures.SingleAsync(e => e.CandidateId == receipts[0].CandidateId)).Ground);
+    }
+
+    private static string RepositoryRoot()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (!File.Exists(Path.Combine(directory!.FullName, "InterimPlatform.sln")))
+        {
+            directory = directory.Parent;
+        }
+
+        return directory.FullName;
     }
 
     private async Task<IConnection> ConnectAsync(string partner) =>

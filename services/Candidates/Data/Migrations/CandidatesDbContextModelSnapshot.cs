@@ -24,6 +24,26 @@ namespace InterimPlatform.Candidates.Data.Migrations
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("InterimPlatform.Candidates.PartnerIntake.PartnerTombstone", b =>
+                {
+                    b.Property<string>("PartnerId")
+                        .HasColumnType("text")
+                        .HasColumnName("partner_id");
+
+                    b.Property<string>("PartnerPersonId")
+                        .HasColumnType("text")
+                        .HasColumnName("partner_person_id");
+
+                    b.Property<DateTimeOffset>("Cutoff")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("cutoff");
+
+                    b.HasKey("PartnerId", "PartnerPersonId")
+                        .HasName("pk_partner_tombstones");
+
+                    b.ToTable("partner_tombstones", (string)null);
+                });
+
             modelBuilder.Entity("InterimPlatform.Candidates.Privacy.ErasureRecord", b =>
                 {
                     b.Property<Guid>("CandidateId")

@@ -72,6 +72,12 @@ namespace InterimPlatform.Matching.Data.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("updated_at");
 
+                    b.Property<uint>("Version")
+                        .IsConcurrencyToken()
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("xid")
+                        .HasColumnName("xmin");
+
                     b.Property<DateTimeOffset?>("VettingAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("vetting_at");

@@ -64,7 +64,8 @@ namespace InterimPlatform.Matching.Data.Migrations
                     vetting_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     registered_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     erased = table.Column<bool>(type: "boolean", nullable: false),
-                    updated_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                    updated_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    xmin = table.Column<uint>(type: "xid", rowVersion: true, nullable: false)
                 },
                 constraints: table =>
                 {

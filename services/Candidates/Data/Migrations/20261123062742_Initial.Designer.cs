@@ -14,7 +14,7 @@ using NpgsqlTypes;
 namespace InterimPlatform.Candidates.Data.Migrations
 {
     [DbContext(typeof(CandidatesDbContext))]
-    [Migration("20261123053735_Initial")]
+    [Migration("20261123062742_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -26,6 +26,26 @@ namespace InterimPlatform.Candidates.Data.Migrations
                 .HasAnnotation("Relational:MaxIdentifierLength", 63);
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
+
+            modelBuilder.Entity("InterimPlatform.Candidates.PartnerIntake.PartnerTombstone", b =>
+                {
+                    b.Property<string>("PartnerId")
+                        .HasColumnType("text")
+                        .HasColumnName("partner_id");
+
+                    b.Property<string>("PartnerPersonId")
+                        .HasColumnType("text")
+                        .HasColumnName("partner_person_id");
+
+                    b.Property<DateTimeOffset>("Cutoff")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("cutoff");
+
+                    b.HasKey("PartnerId", "PartnerPersonId")
+                        .HasName("pk_partner_tombstones");
+
+                    b.ToTable("partner_tombstones", (string)null);
+                });
 
             modelBuilder.Entity("InterimPlatform.Candidates.Privacy.ErasureRecord", b =>
                 {

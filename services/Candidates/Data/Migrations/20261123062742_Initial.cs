@@ -114,6 +114,19 @@ namespace InterimPlatform.Candidates.Data.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "partner_tombstones",
+                columns: table => new
+                {
+                    partner_id = table.Column<string>(type: "text", nullable: false),
+                    partner_person_id = table.Column<string>(type: "text", nullable: false),
+                    cutoff = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_partner_tombstones", x => new { x.partner_id, x.partner_person_id });
+                });
+
+            migrationBuilder.CreateTable(
                 name: "vetting_events",
                 columns: table => new
                 {
@@ -261,6 +274,9 @@ namespace InterimPlatform.Candidates.Data.Migrations
 
             migrationBuilder.DropTable(
                 name: "outbox_messages");
+
+            migrationBuilder.DropTable(
+                name: "partner_tombstones");
 
             migrationBuilder.DropTable(
                 name: "vetting_events");
