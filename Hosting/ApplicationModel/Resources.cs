@@ -54,13 +54,18 @@ public sealed class PostgresDatabaseResource(string name, PostgresServerResource
 
     public string DatabaseName { get; } = databaseName;
 
-    /// <summary>Npgsql keyword form, as Aspire gives it.</summary>
+    /// <summary>The login role that owns the database: the service connects as it, not as the superuser.</summary>
+    public string OwnerRole => $"{DatabaseName}_owner";
+
+    public string OwnerPassword { get; internal set; } = "";
+
+    /// <summary>Npgsql keyword form, as Aspire gives it; the user is the database's own role.</summary>
     public string GetConnectionString() => new NpgsqlConnectionStringBuilder
     {
         Host = "127.0.0.1",
         Port = Server.Port,
-        Username = PostgresServer.SuperUser,
-        Password = Server.Password,
+        Username = OwnerRole,
+        Password = OwnerPassword,
         Database = DatabaseName,
     }.ConnectionString;
 }

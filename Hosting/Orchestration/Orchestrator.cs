@@ -22,6 +22,7 @@ internal sealed class Orchestrator(
     IHostApplicationLifetime lifetime,
     TimeProvider timeProvider) : IHostedService
 {
+    private const string DatabaseCredentialsFile = "databases.json";
     private static readonly TimeSpan ServerStartTimeout = TimeSpan.FromSeconds(120);
     private static readonly TimeSpan ProjectStartTimeout = TimeSpan.FromSeconds(120);
 
@@ -103,6 +104,12 @@ internal sealed class Orchestrator(
                 case PostgresServerResource postgres:
                     postgres.Port = PortAllocator.GetFreePort();
                     postgres.Password = _secrets!.PostgresPassword;
+                    var owners = _state!.LoadOrCreateCredentials(DatabaseCredentialsFile, postgres.Databases.Select(d => d.OwnerRole));
+                    foreach (var database in postgres.Databases)
+                    {
+                        database.OwnerPassword = owners[database.OwnerRole];
+                    }
+
                     break;
                 case RabbitMQServerResource rabbit:
                     rabbit.NodeOptions = new RabbitMQNodeOptions(_state!.ResourceDirectory(rabbit.Name), _secrets!.RabbitMQUser, _secrets.RabbitMQPassword)
@@ -159,7 +166,7 @@ internal sealed class Orchestrator(
                     await StartPostgresAsync(postgres, binaries.Postgres!, output, cancellationToken).ConfigureAwait(false);
                     break;
                 case PostgresDatabaseResource database:
-                    await ((PostgresServer)_running[database.Server]).EnsureDatabaseAsync(database.DatabaseName, cancellationToken).ConfigureAwait(false);
+                    await ((PostgresServer)_running[database.Server]).EnsureDatabaseAsync(database.DatabaseName, cancellationToken, database.OwnerRole, database.OwnerPassword).ConfigureAwait(false);
                     SetState(database, s => s with { State = KnownResourceStates.Running, Health = HealthStatus.Healthy, StartedAt = timeProvider.GetUtcNow() });
                     break;
                 case RabbitMQServerResource rabbit:

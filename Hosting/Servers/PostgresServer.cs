@@ -117,20 +117,60 @@ public sealed class PostgresServer : IAsyncDisposable
         }
     }
 
-    /// <summary>Creates the database unless it exists.</summary>
-    public async Task EnsureDatabaseAsync(string database, CancellationToken cancellationToken)
+    /// <summary>
+    /// Creates the database unless it exists. With an <paramref name="owner"/>, the database belongs to that
+    /// login role (created, and its password set, as needed) and no other role but the superuser may connect
+    /// to it, so a service can reach only its own database.
+    /// </summary>
+    public async Task EnsureDatabaseAsync(string database, CancellationToken cancellationToken, string? owner = null, string? ownerPassword = null)
     {
         // Unpooled: the AppHost should not keep idle sessions open on the server.
         await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(GetConnectionString("postgres")) { Pooling = false }.ConnectionString);
         await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var exists = new NpgsqlCommand("SELECT 1 FROM pg_database WHERE datname = @name", connection);
-        exists.Parameters.AddWithValue("name", database);
-        if (await exists.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is null)
+        if (owner is not null)
         {
-            // Identifiers cannot be parameters; the quoted name is escaped.
-            await using var create = new NpgsqlCommand($"CREATE DATABASE \"{database.Replace("\"", "\"\"", StringComparison.Ordinal)}\"", connection);
-            await create.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            var exists = await ScalarAsync(connection, "SELECT 1 FROM pg_roles WHERE rolname = @p0", cancellationToken, owner).ConfigureAwait(false) is not null;
+            await ExecuteFormattedAsync(connection, exists ? "ALTER ROLE %I LOGIN PASSWORD %L" : "CREATE ROLE %I LOGIN PASSWORD %L", cancellationToken, owner, ownerPassword ?? throw new ArgumentNullException(nameof(ownerPassword))).ConfigureAwait(false);
         }
+
+        if (await ScalarAsync(connection, "SELECT 1 FROM pg_database WHERE datname = @p0", cancellationToken, database).ConfigureAwait(false) is null)
+        {
+            await ExecuteFormattedAsync(connection, owner is null ? "CREATE DATABASE %I" : "CREATE DATABASE %I OWNER %I", cancellationToken, owner is null ? [database] : [database, owner]).ConfigureAwait(false);
+        }
+        else if (owner is not null)
+        {
+            await ExecuteFormattedAsync(connection, "ALTER DATABASE %I OWNER TO %I", cancellationToken, database, owner).ConfigureAwait(false);
+        }
+
+        if (owner is not null)
+        {
+            await ExecuteFormattedAsync(connection, "REVOKE CONNECT, TEMPORARY ON DATABASE %I FROM PUBLIC", cancellationToken, database).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>A connection string for <paramref name="database"/> as <paramref name="user"/> (a database's owner role).</summary>
+    public string GetConnectionString(string database, string user, string password) =>
+        new NpgsqlConnectionStringBuilder(GetConnectionString(database)) { Username = user, Password = password }.ConnectionString;
+
+    private static async Task<object?> ScalarAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken, params object[] parameters)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        for (var i = 0; i < parameters.Length; i++)
+        {
+            command.Parameters.AddWithValue($"p{i}", parameters[i]);
+        }
+
+        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Runs DDL, which takes no parameters: the server quotes the names and literals itself with format().</summary>
+    private static async Task ExecuteFormattedAsync(NpgsqlConnection connection, string template, CancellationToken cancellationToken, params string[] arguments)
+    {
+        // @p0 is the template, @p1… its arguments.
+        var placeholders = string.Join(", ", arguments.Select((_, i) => $"@p{i + 1}"));
+        var statement = (string)(await ScalarAsync(connection, $"SELECT format(@p0, {placeholders})", cancellationToken, [template, .. arguments]).ConfigureAwait(false))!;
+        await using var command = new NpgsqlCommand(statement, connection);
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
     public Task StopAsync() => _process.StopAsync(TimeSpan.FromSeconds(30));

@@ -27,6 +27,7 @@ public sealed class EnvironmentContractTests
 
         postgres.Resource.Port = 15432;
         postgres.Resource.Password = "pg-secret";
+        db.Resource.OwnerPassword = "owner-secret";
         messaging.Resource.NodeOptions = new RabbitMQNodeOptions("/tmp/unused", "interim-admin", "mq-secret") { AmqpPort = 15672 };
         service.Resource.Port = 40001;
         gateway.Resource.Port = 5100;
@@ -43,8 +44,8 @@ public sealed class EnvironmentContractTests
         var postgres = new NpgsqlConnectionStringBuilder(environment["ConnectionStrings__candidatesdb"]);
         Assert.Equal("127.0.0.1", postgres.Host);
         Assert.Equal(15432, postgres.Port);
-        Assert.Equal("postgres", postgres.Username);
-        Assert.Equal("pg-secret", postgres.Password);
+        Assert.Equal("candidates_owner", postgres.Username); // the database's own role, not the superuser
+        Assert.Equal("owner-secret", postgres.Password);
         Assert.Equal("candidates", postgres.Database);
         Assert.Equal("amqp://interim-admin:mq-secret@127.0.0.1:15672", environment["ConnectionStrings__messaging"]);
     }
