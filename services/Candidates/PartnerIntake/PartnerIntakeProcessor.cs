@@ -37,20 +37,15 @@ public sealed class PartnerIntakeProcessor(CandidatesDbContext db, TimeProvider 
             .ToListAsync(cancellationToken)).ToHashSet();
 
         var people = new Dictionary<(string Partner, string Person), Candidate>();
-        foreach (var partner in batch.GroupBy(m => m.PartnerId))
-        {
-            var personIds = partner.Select(m => m.Message!.Candidate!.PartnerPersonId!).Distinct().ToList();
-            var known = await db.Candidates.Where(c => c.PartnerId == partner.Key && personIds.Contains(c.PartnerPersonId!)).ToListAsync(cancellationToken);
-            foreach (var candidate in known)
-            {
-                people[(partner.Key, candidate.PartnerPersonId!)] = candidate;
-            }
-        }
-
         var tombstones = new Dictionary<(string Partner, string Person), PartnerTombstone>();
         foreach (var partner in batch.GroupBy(m => m.PartnerId))
         {
             var personIds = partner.Select(m => m.Message!.Candidate!.PartnerPersonId!).Distinct().ToList();
+            foreach (var candidate in await db.Candidates.Where(c => c.PartnerId == partner.Key && personIds.Contains(c.PartnerPersonId!)).ToListAsync(cancellationToken))
+            {
+                people[(partner.Key, candidate.PartnerPersonId!)] = candidate;
+            }
+
             foreach (var tombstone in await db.PartnerTombstones.Where(t => t.PartnerId == partner.Key && personIds.Contains(t.PartnerPersonId)).ToListAsync(cancellationToken))
             {
                 tombstones[(tombstone.PartnerId, tombstone.PartnerPersonId)] = tombstone;
@@ -121,20 +116,11 @@ public sealed class PartnerIntakeProcessor(CandidatesDbContext db, TimeProvider 
 
             if (candidate is null)
             {
-                candidate = new Candidate
-                {
-                    Id = Guid.CreateVersion7(at),
-                    FullName = "",
-                    Country = "",
-                    LawfulBasis = "",
-                    RegisteredAt = at,
-                    Source = "partner",
-                    PartnerId = read.PartnerId,
-                    PartnerPersonId = message.Candidate.PartnerPersonId,
-                };
-                CandidateInputRules.Apply(candidate, read.Profile, today);
+                candidate = CandidateInputRules.Create(read.Profile, at, today);
+                candidate.Source = "partner";
+                candidate.PartnerId = read.PartnerId;
+                candidate.PartnerPersonId = message.Candidate.PartnerPersonId;
                 candidate.PartnerUpdatedAt = message.SentAt;
-                candidate.UpdatedAt = at;
                 created.Add(candidate);
                 firstSteps.Add(new VettingEvent { CandidateId = candidate.Id, From = "", To = candidate.VettingStatus, At = at, By = $"partner:{read.PartnerId}", Reason = "pushed by partner" });
                 Publish(CandidateContracts.Registered(candidate), candidate.Id);

@@ -217,6 +217,14 @@ public static class CandidateInputRules
         }
     }
 
+    /// <summary>A new candidate in the pool (vetting starts at sourced) from a validated input.</summary>
+    public static Candidate Create(CandidateInput input, DateTimeOffset registeredAt, DateOnly today)
+    {
+        var candidate = new Candidate { Id = Guid.CreateVersion7(registeredAt), FullName = "", Country = "", LawfulBasis = "", RegisteredAt = registeredAt, UpdatedAt = registeredAt };
+        Apply(candidate, input, today);
+        return candidate;
+    }
+
     /// <summary>Writes a validated input onto the candidate, normalised (trimmed, lower-case lists without duplicates).</summary>
     public static void Apply(Candidate candidate, CandidateInput input, DateOnly today)
     {

@@ -46,8 +46,7 @@ public static class ProfileEndpoints
 
         var now = time.GetUtcNowForStorage();
         var today = DateOnly.FromDateTime(now.UtcDateTime);
-        var candidate = new Candidate { Id = Guid.CreateVersion7(now), FullName = "", Country = "", LawfulBasis = "", RegisteredAt = now, UpdatedAt = now };
-        CandidateInputRules.Apply(candidate, input, today);
+        var candidate = CandidateInputRules.Create(input, now, today);
         db.Candidates.Add(candidate);
         db.VettingEvents.Add(new Vetting.VettingEvent { CandidateId = candidate.Id, From = "", To = candidate.VettingStatus, At = now, By = RequestContext.Actor(http), Reason = "registered" });
         db.Publish(CandidateContracts.Registered(candidate), candidate.Id, now);

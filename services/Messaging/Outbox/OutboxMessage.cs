@@ -9,6 +9,9 @@ namespace InterimPlatform.Messaging.Outbox;
 /// </summary>
 public sealed class OutboxMessage
 {
+    // Resolving a type by name costs an assembly lookup; a service has only a handful of event types.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Type> s_types = new(StringComparer.Ordinal);
+
     public Guid Id { get; private set; }
 
     /// <summary>Insertion order; events are dispatched in this order.</summary>
@@ -42,7 +45,7 @@ public sealed class OutboxMessage
         {
             Id = SequentialGuid.Next(now),
             AggregateId = aggregateId,
-            MessageType = $"{type.FullName}, {type.Assembly.GetName().Name}",
+            MessageType = TypeName<T>.Value,
             Payload = JsonSerializer.Serialize(message, JsonSerializerOptions.Web),
             TraceParent = Activity.Current?.Id,
             TraceState = Activity.Current?.TraceStateString,
@@ -53,9 +56,15 @@ public sealed class OutboxMessage
     /// <summary>Turns the row back into the event object it was written from.</summary>
     public (object Message, Type Type) Deserialize()
     {
-        var type = Type.GetType(MessageType, throwOnError: true)!;
+        var type = s_types.GetOrAdd(MessageType, name => Type.GetType(name, throwOnError: true)!);
         var message = JsonSerializer.Deserialize(Payload, type, JsonSerializerOptions.Web)
             ?? throw new InvalidOperationException($"Outbox message {Id} has an empty payload.");
         return (message, type);
     }
+}
+
+/// <summary>"Namespace.Type, Assembly" of an event type, computed once per type.</summary>
+file static class TypeName<T>
+{
+    public static readonly string Value = $"{typeof(T).FullName}, {typeof(T).Assembly.GetName().Name}";
 }

@@ -209,7 +209,8 @@ public sealed partial class AppHostProcess : IAsyncDisposable
         }
     }
 
-    private static string AppHostExecutable()
+    /// <summary>The checkout the tests run from (the folder holding InterimPlatform.sln).</summary>
+    public static string RepositoryRoot()
     {
         var directory = new DirectoryInfo(AppContext.BaseDirectory);
         while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "InterimPlatform.sln")))
@@ -217,13 +218,13 @@ public sealed partial class AppHostProcess : IAsyncDisposable
             directory = directory.Parent;
         }
 
-        if (directory is null)
-        {
-            throw new InvalidOperationException("The repository root (InterimPlatform.sln) was not found above the test output.");
-        }
+        return directory?.FullName ?? throw new InvalidOperationException("The repository root (InterimPlatform.sln) was not found above the test output.");
+    }
 
+    private static string AppHostExecutable()
+    {
         var configuration = typeof(AppHostProcess).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
-        var executable = Path.Combine(directory.FullName, "AppHost", "bin", configuration, "net10.0", "InterimPlatform.AppHost");
+        var executable = Path.Combine(RepositoryRoot(), "AppHost", "bin", configuration, "net10.0", "InterimPlatform.AppHost");
         return File.Exists(executable) ? executable : throw new FileNotFoundException("Build the AppHost first.", executable);
     }
 

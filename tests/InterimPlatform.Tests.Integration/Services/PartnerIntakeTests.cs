@@ -161,7 +161,7 @@ public sealed class PartnerIntakeTests(PlatformServers servers) : IAsyncLifetime
     [Fact]
     public async Task The_documented_example_with_a_local_time_offset_is_accepted()
     {
-        var example = JsonNode.Parse(File.ReadAllText(Path.Combine(RepositoryRoot(), "docs", "partners", "examples", "upsert.json")))!.AsObject();
+        var example = JsonNode.Parse(File.ReadAllText(Path.Combine(AppHostProcess.RepositoryRoot(), "docs", "partners", "examples", "upsert.json")))!.AsObject();
         example["messageId"] = Guid.NewGuid().ToString();
         example["candidate"]!["partnerPersonId"] = "G-" + Guid.NewGuid().ToString("N")[..8];
         example["candidate"]!["email"] = $"{Guid.NewGuid():N}@example.no";
@@ -199,17 +199,6 @@ public sealed class PartnerIntakeTests(PlatformServers servers) : IAsyncLifetime
         await using var scope = _service.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<CandidatesDbContext>();
         Assert.Equal("partner-withdrawal", (await db.Erasures.SingleAsync(e => e.CandidateId == receipts[0].CandidateId)).Ground);
-    }
-
-    private static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (!File.Exists(Path.Combine(directory!.FullName, "InterimPlatform.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        return directory.FullName;
     }
 
     private async Task<IConnection> ConnectAsync(string partner) =>
