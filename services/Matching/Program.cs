@@ -1,5 +1,8 @@
+using InterimPlatform.Matching;
 using InterimPlatform.Matching.Data;
 using InterimPlatform.Matching.Pool;
+using InterimPlatform.Matching.Ranking;
+using InterimPlatform.Matching.Shortlists;
 using InterimPlatform.Messaging;
 using InterimPlatform.Messaging.Operations;
 
@@ -7,6 +10,21 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
 builder.AddServiceDbContext<MatchingDbContext>("matchingdb");
+
+var weightsSection = builder.Configuration.GetSection("Matching:Weights");
+var weights = weightsSection.Exists() ? weightsSection.Get<RankingWeights>() ?? RankingWeights.Standard : RankingWeights.Standard;
+if (weights.Problems() is { Count: > 0 } problems)
+{
+    throw new InvalidOperationException("The ranking weights cannot be used: " + string.Join(" ", problems));
+}
+
+builder.Services.AddSingleton(new CandidateIndex(weights));
+builder.Services.AddSingleton<IndexStatus>();
+builder.Services.AddSingleton<IndexRefresh>();
+builder.Services.AddSingleton<Shortlisting>();
+// Before the bus (hosted services start in order): no event is consumed before the index holds the pool.
+builder.Services.AddHostedService<IndexStartup>();
+
 builder.AddServiceMessaging<MatchingDbContext>("matching", bus =>
 {
     bus.AddConsumer<CandidateRegisteredConsumer>();
@@ -14,8 +32,11 @@ builder.AddServiceMessaging<MatchingDbContext>("matching", bus =>
     bus.AddConsumer<CandidateAvailabilityChangedConsumer>();
     bus.AddConsumer<CandidateVettingChangedConsumer>();
     bus.AddConsumer<CandidateErasedConsumer>();
+    bus.AddConsumer<CandidatePlacedConsumer>();
+    bus.AddConsumer<PlacementEndedConsumer>();
+    bus.AddConsumer<MatchRequestedConsumer>();
 });
-builder.Services.AddOpenApi();
+builder.Services.AddOpenApi(options => options.AddExamples(ApiExamples.All));
 
 var app = builder.Build();
 
@@ -25,5 +46,6 @@ app.MapDefaultEndpoints();
 app.MapOpenApi();
 app.MapErrorQueueEndpoints("matching");
 app.MapPoolEndpoints();
+app.MapShortlistEndpoints();
 
 app.Run();

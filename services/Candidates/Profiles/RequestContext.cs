@@ -2,18 +2,10 @@ using System.Globalization;
 
 namespace InterimPlatform.Candidates.Profiles;
 
-/// <summary>Who is asking, and which version of a candidate they last saw.</summary>
+/// <summary>Who is asking (<see cref="CallerIdentity"/>), and which version of a candidate they last saw.</summary>
 internal static class RequestContext
 {
-    /// <summary>
-    /// Header carrying the caller's identity, for audit trails ("who moved this candidate"). The gateway
-    /// sets it from the authenticated caller; a caller without one is recorded as "unknown".
-    /// </summary>
-    public const string ActorHeader = "X-Actor";
-
-    public static string Actor(HttpContext context) =>
-        context.User.Identity?.Name
-        ?? (context.Request.Headers[ActorHeader].FirstOrDefault() is { Length: > 0 and <= 200 } actor ? actor : "unknown");
+    public static string Actor(HttpContext context) => CallerIdentity.Actor(context);
 
     public static string ETag(uint version) => $"\"{version.ToString(CultureInfo.InvariantCulture)}\"";
 

@@ -1,16 +1,34 @@
 using System.Text.Json;
 using InterimPlatform.Contracts.Candidates.V1;
+using InterimPlatform.Contracts.Matching.V1;
 using InterimPlatform.Matching.Pool;
+using InterimPlatform.Matching.Ranking;
+using InterimPlatform.Matching.Shortlists;
 using InterimPlatform.Messaging;
+using InterimPlatform.Messaging.Outbox;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Design;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace InterimPlatform.Matching.Data;
 
-/// <summary>The matching database: Matching's own read model of the pool, and its outbox and inbox.</summary>
+/// <summary>The matching database: Matching's read model of the pool, placements, stored shortlists, and its outbox and inbox.</summary>
 public sealed class MatchingDbContext(DbContextOptions<MatchingDbContext> options) : DbContext(options)
 {
     public DbSet<PoolCandidate> PoolCandidates => Set<PoolCandidate>();
+
+    public DbSet<PlacementRecord> Placements => Set<PlacementRecord>();
+
+    public DbSet<Shortlist> Shortlists => Set<Shortlist>();
+
+    public DbSet<ShortlistEntry> ShortlistEntries => Set<ShortlistEntry>();
+
+    public DbSet<ShortlistOverride> ShortlistOverrides => Set<ShortlistOverride>();
+
+    /// <summary>Queues an integration event about <paramref name="aggregateId"/>, committed with the next SaveChanges.</summary>
+    public void Publish<T>(T @event, Guid aggregateId, DateTimeOffset now) where T : class =>
+        Set<OutboxMessage>().Add(OutboxMessage.Create(@event, aggregateId.ToString(), now));
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -23,12 +41,73 @@ public sealed class MatchingDbContext(DbContextOptions<MatchingDbContext> option
             // A conflicting concurrent update fails and the message is retried on the fresh row.
             candidate.Property(c => c.Version).IsRowVersion();
             // The profile as the event carried it: Matching reads it whole into its index.
-            candidate.Property(c => c.Profile).HasColumnType("jsonb").HasConversion(
-                p => p == null ? null : JsonSerializer.Serialize(p, JsonSerializerOptions.Web),
-                p => p == null ? null : JsonSerializer.Deserialize<CandidateProfile>(p, JsonSerializerOptions.Web));
+            candidate.Property(c => c.Profile).AsJson();
             candidate.HasIndex(c => new { c.RegisteredAt, c.CandidateId });
         });
+
+        modelBuilder.Entity<PlacementRecord>(placement =>
+        {
+            placement.ToTable("placements");
+            placement.HasKey(p => p.PlacementId);
+            placement.Property(p => p.PlacementId).ValueGeneratedNever();
+            placement.HasIndex(p => p.CandidateId);
+        });
+
+        modelBuilder.Entity<Shortlist>(shortlist =>
+        {
+            shortlist.ToTable("shortlists");
+            shortlist.HasKey(s => s.Id);
+            shortlist.Property(s => s.Id).ValueGeneratedNever();
+            shortlist.Property(s => s.Kind).HasMaxLength(20);
+            shortlist.Property(s => s.WeightsVersion).HasMaxLength(100);
+            shortlist.Property(s => s.RequestedBy).HasMaxLength(200);
+            shortlist.Property(s => s.Brief).AsJson();
+            shortlist.Property(s => s.Weights).AsJson();
+            shortlist.Property(s => s.FilteredOut).AsJson();
+            shortlist.HasIndex(s => new { s.EngagementId, s.CreatedAt });
+            shortlist.HasIndex(s => s.RequestId).IsUnique();
+            shortlist.HasMany(s => s.Entries).WithOne().HasForeignKey(e => e.ShortlistId).OnDelete(DeleteBehavior.Cascade);
+            shortlist.HasMany(s => s.Overrides).WithOne().HasForeignKey(o => o.ShortlistId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        modelBuilder.Entity<ShortlistEntry>(entry =>
+        {
+            entry.ToTable("shortlist_entries");
+            entry.HasKey(e => new { e.ShortlistId, e.CandidateId });
+            entry.Property(e => e.Criteria).AsJson();
+            entry.Property(e => e.Exclusion).HasMaxLength(40);
+            // Erasure finds every shortlist a person is on.
+            entry.HasIndex(e => e.CandidateId);
+        });
+
+        modelBuilder.Entity<ShortlistOverride>(entry =>
+        {
+            entry.ToTable("shortlist_overrides");
+            entry.HasKey(o => o.Id);
+            entry.Property(o => o.Id).ValueGeneratedNever();
+            entry.Property(o => o.Action).HasMaxLength(10);
+            entry.Property(o => o.Reason).HasMaxLength(1000);
+            entry.Property(o => o.Actor).HasMaxLength(200);
+            entry.HasIndex(o => o.CandidateId);
+        });
+
         modelBuilder.AddOutboxAndInbox();
+    }
+}
+
+internal static class JsonColumns
+{
+    /// <summary>Stores a value as jsonb in the web (camelCase) shape the API shows.</summary>
+    public static PropertyBuilder<T> AsJson<T>(this PropertyBuilder<T> property)
+    {
+        property.HasColumnType("jsonb").HasConversion(
+            v => v == null ? null : JsonSerializer.Serialize(v, JsonSerializerOptions.Web),
+            v => v == null ? default! : JsonSerializer.Deserialize<T>(v, JsonSerializerOptions.Web)!,
+            new ValueComparer<T>(
+                (a, b) => JsonSerializer.Serialize(a, JsonSerializerOptions.Web) == JsonSerializer.Serialize(b, JsonSerializerOptions.Web),
+                v => v == null ? 0 : JsonSerializer.Serialize(v, JsonSerializerOptions.Web).GetHashCode(StringComparison.Ordinal),
+                v => v == null ? default! : JsonSerializer.Deserialize<T>(JsonSerializer.Serialize(v, JsonSerializerOptions.Web), JsonSerializerOptions.Web)!));
+        return property;
     }
 }
 

@@ -1,16 +1,22 @@
 using InterimPlatform.Contracts.Candidates.V1;
 using InterimPlatform.Matching.Data;
+using InterimPlatform.Matching.Ranking;
 using InterimPlatform.Messaging.Inbox;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
 
 namespace InterimPlatform.Matching.Pool;
 
-/// <summary>Keeps Matching's pool in step with Candidates; each message is applied once (inbox), each facet only forwards in time.</summary>
-public abstract class PoolConsumer<TMessage>(MatchingDbContext db, TimeProvider timeProvider)
+/// <summary>
+/// Keeps Matching's pool in step with Candidates; each message is applied once (inbox), each facet only
+/// forwards in time, and the ranking index follows the committed row.
+/// </summary>
+public abstract class PoolConsumer<TMessage>(MatchingDbContext db, TimeProvider timeProvider, IndexRefresh index)
     : IdempotentConsumer<TMessage, MatchingDbContext>(db, timeProvider)
     where TMessage : class
 {
+    protected abstract Guid CandidateId(TMessage message);
+
     protected async Task<PoolCandidate> FindOrAddAsync(Guid candidateId, CancellationToken cancellationToken)
     {
         var candidate = await Db.PoolCandidates.FirstOrDefaultAsync(c => c.CandidateId == candidateId, cancellationToken);
@@ -23,10 +29,15 @@ public abstract class PoolConsumer<TMessage>(MatchingDbContext db, TimeProvider 
         candidate.UpdatedAt = TimeProvider.GetUtcNow();
         return candidate;
     }
+
+    protected override Task AfterCommitAsync(TMessage message, CancellationToken cancellationToken) =>
+        index.RefreshAsync(Db, CandidateId(message), cancellationToken);
 }
 
-public sealed class CandidateRegisteredConsumer(MatchingDbContext db, TimeProvider timeProvider) : PoolConsumer<CandidateRegistered>(db, timeProvider)
+public sealed class CandidateRegisteredConsumer(MatchingDbContext db, TimeProvider timeProvider, IndexRefresh index) : PoolConsumer<CandidateRegistered>(db, timeProvider, index)
 {
+    protected override Guid CandidateId(CandidateRegistered message) => message.CandidateId;
+
     protected override async Task HandleAsync(CandidateRegistered message, ConsumeContext<CandidateRegistered> context, CancellationToken cancellationToken)
     {
         var candidate = await FindOrAddAsync(message.CandidateId, cancellationToken);
@@ -41,27 +52,52 @@ public sealed class CandidateRegisteredConsumer(MatchingDbContext db, TimeProvid
     }
 }
 
-public sealed class CandidateProfileChangedConsumer(MatchingDbContext db, TimeProvider timeProvider) : PoolConsumer<CandidateProfileChanged>(db, timeProvider)
+public sealed class CandidateProfileChangedConsumer(MatchingDbContext db, TimeProvider timeProvider, IndexRefresh index) : PoolConsumer<CandidateProfileChanged>(db, timeProvider, index)
 {
+    protected override Guid CandidateId(CandidateProfileChanged message) => message.CandidateId;
+
     protected override async Task HandleAsync(CandidateProfileChanged message, ConsumeContext<CandidateProfileChanged> context, CancellationToken cancellationToken) =>
         (await FindOrAddAsync(message.CandidateId, cancellationToken)).ApplyProfile(message.Profile, message.ChangedAt);
 }
 
-public sealed class CandidateAvailabilityChangedConsumer(MatchingDbContext db, TimeProvider timeProvider) : PoolConsumer<CandidateAvailabilityChanged>(db, timeProvider)
+public sealed class CandidateAvailabilityChangedConsumer(MatchingDbContext db, TimeProvider timeProvider, IndexRefresh index) : PoolConsumer<CandidateAvailabilityChanged>(db, timeProvider, index)
 {
+    protected override Guid CandidateId(CandidateAvailabilityChanged message) => message.CandidateId;
+
     protected override async Task HandleAsync(CandidateAvailabilityChanged message, ConsumeContext<CandidateAvailabilityChanged> context, CancellationToken cancellationToken) =>
         (await FindOrAddAsync(message.CandidateId, cancellationToken)).ApplyAvailability(message.Availability, message.ChangedAt);
 }
 
-public sealed class CandidateVettingChangedConsumer(MatchingDbContext db, TimeProvider timeProvider) : PoolConsumer<CandidateVettingChanged>(db, timeProvider)
+public sealed class CandidateVettingChangedConsumer(MatchingDbContext db, TimeProvider timeProvider, IndexRefresh index) : PoolConsumer<CandidateVettingChanged>(db, timeProvider, index)
 {
+    protected override Guid CandidateId(CandidateVettingChanged message) => message.CandidateId;
+
     protected override async Task HandleAsync(CandidateVettingChanged message, ConsumeContext<CandidateVettingChanged> context, CancellationToken cancellationToken) =>
         (await FindOrAddAsync(message.CandidateId, cancellationToken)).ApplyVetting(message.Vetting, message.ChangedAt);
 }
 
-/// <summary>Purges the person's data and leaves a tombstone, so a late event cannot bring it back.</summary>
-public sealed class CandidateErasedConsumer(MatchingDbContext db, TimeProvider timeProvider) : PoolConsumer<CandidateErased>(db, timeProvider)
+/// <summary>
+/// Purges the person's data and leaves a tombstone, so a late event cannot bring it back; takes them out
+/// of the index and strips their name and the evidence about them from every stored shortlist (the scores
+/// stay, so a shortlist can still be accounted for).
+/// </summary>
+public sealed class CandidateErasedConsumer(MatchingDbContext db, TimeProvider timeProvider, IndexRefresh index) : PoolConsumer<CandidateErased>(db, timeProvider, index)
 {
-    protected override async Task HandleAsync(CandidateErased message, ConsumeContext<CandidateErased> context, CancellationToken cancellationToken) =>
+    protected override Guid CandidateId(CandidateErased message) => message.CandidateId;
+
+    protected override async Task HandleAsync(CandidateErased message, ConsumeContext<CandidateErased> context, CancellationToken cancellationToken)
+    {
         (await FindOrAddAsync(message.CandidateId, cancellationToken)).Erase();
+        await Db.Database.ExecuteSqlAsync(
+            $$"""
+            UPDATE shortlist_entries
+            SET full_name = NULL, erased = TRUE,
+                criteria = (SELECT coalesce(jsonb_agg(c || '{"evidence": ""}'::jsonb), '[]'::jsonb) FROM jsonb_array_elements(criteria) c)
+            WHERE candidate_id = {{message.CandidateId}}
+            """,
+            cancellationToken);
+        await Db.Database.ExecuteSqlAsync(
+            $"UPDATE shortlist_overrides SET reason = '[erased]' WHERE candidate_id = {message.CandidateId}",
+            cancellationToken);
+    }
 }

@@ -28,13 +28,24 @@ public abstract class IdempotentConsumer<TMessage, TDbContext>(TDbContext db, Ti
             cancellationToken).ConfigureAwait(false);
         if (inserted == 0)
         {
-            return; // applied before: acknowledge and do nothing
+            // Applied before: change nothing, but let in-memory state catch up in case the earlier
+            // attempt committed and then failed before its own AfterCommitAsync finished.
+            await transaction.RollbackAsync(cancellationToken).ConfigureAwait(false);
+            await AfterCommitAsync(context.Message, cancellationToken).ConfigureAwait(false);
+            return;
         }
 
         await HandleAsync(context.Message, context, cancellationToken).ConfigureAwait(false);
         await Db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        await AfterCommitAsync(context.Message, cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// Runs once the message's effects are committed (and again for a redelivery of an applied message):
+    /// the place to update in-memory state from what the database now holds. Must be idempotent.
+    /// </summary>
+    protected virtual Task AfterCommitAsync(TMessage message, CancellationToken cancellationToken) => Task.CompletedTask;
 
     /// <summary>Applies the message to <see cref="Db"/>; saving and committing is done for you.</summary>
     protected abstract Task HandleAsync(TMessage message, ConsumeContext<TMessage> context, CancellationToken cancellationToken);

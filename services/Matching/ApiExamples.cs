@@ -1,0 +1,39 @@
+using InterimPlatform.Contracts.Matching.V1;
+using InterimPlatform.Matching.Shortlists;
+
+namespace InterimPlatform.Matching;
+
+/// <summary>The worked examples of the OpenAPI document.</summary>
+internal static class ApiExamples
+{
+    public static readonly MatchBrief Brief = new(
+        EngagementType: "crisis",
+        Level: "senior-management",
+        Discipline: "finance",
+        Industry: "manufacturing",
+        Country: "DE",
+        RemotePossible: false,
+        Languages: [new LanguageRequirement("de", "professional")],
+        MustHaveSkills: ["restructuring"],
+        NiceToHaveSkills: ["ifrs", "cash management", "sap"],
+        StartDate: new DateOnly(2026, 12, 7),
+        DurationWeeks: 26,
+        DaysPerWeek: 5,
+        Budget: new DayRateBudget(1200, 1600, "EUR"));
+
+    private static readonly Guid Candidate = Guid.Parse("0193f1a2-7c4e-7d2a-9b1e-3f5c2a8d4e61");
+
+    public static IReadOnlyDictionary<Type, object> All { get; } = new Dictionary<Type, object>
+    {
+        [typeof(MatchBrief)] = Brief,
+        [typeof(RankingRequestBody)] = new RankingRequestBody(Brief, 20, [], IncludeCandidatesInVetting: false),
+        [typeof(OverrideRequest)] = new OverrideRequest(Candidate, "pin", "Client met her at a conference and asked for her specifically."),
+        [typeof(CriterionScore)] = new CriterionScore("availability", 35, 1000, "can start 2026-12-01, in time for the wanted start; available for 100% of the 26 weeks; 5 of 5 days a week (100%)."),
+        [typeof(ShortlistCandidateView)] = new ShortlistCandidateView(1, 1, Candidate, "Ingrid Solberg", 91.35m, [], false, null,
+        [
+            new CriterionScore("availability", 35, 1000, "can start 2026-12-01, in time for the wanted start; available for 100% of the 26 weeks; 5 of 5 days a week (100%)."),
+            new CriterionScore("level", 15, 1000, "Role is senior-management; takes executive roles; best fit executive: one level above the role: a good fit (interim managers are often over-qualified)."),
+            new CriterionScore("skills", 10, 666, "2 of 3 nice-to-have skills: ifrs, cash management; missing: sap."),
+        ]),
+    };
+}
