@@ -77,6 +77,72 @@ public sealed class PlatformTests
         }
     }
 
+    [Fact]
+    public async Task A_brief_ranked_through_the_gateway_puts_an_over_qualified_vetted_candidate_first_and_filters_out_an_unvetted_perfect_match()
+    {
+        var host = AppHostProcess.Start();
+        try
+        {
+            await host.WaitUntilHealthyAsync();
+            using var client = new HttpClient { BaseAddress = host.GatewayUrl };
+            var overQualified = await CreateAsync(client, CandidateSamples.Cfo("Over Qualified", "over.qualified@example.se") with { Levels = ["executive"] });
+            var perfectMatch = await CreateAsync(client, CandidateSamples.Cfo("Perfect Match", "perfect.match@example.se") with { Levels = ["senior-management"] });
+            foreach (var step in new object[]
+            {
+                new { to = "screened", reason = "Intro call" },
+                new { to = "interviewed", reason = "Partner interview", traitScores = Candidates.Vetting.InterviewTraits.All.ToDictionary(t => t, _ => 5) },
+                new { to = "references-checked", reason = "Two former CEOs" },
+                new { to = "approved", reason = "Vetting committee" },
+            })
+            {
+                Assert.Equal(HttpStatusCode.OK, (await client.PostAsJsonAsync($"/api/candidates/{overQualified}/vetting", step)).StatusCode);
+            }
+
+            await WaitForMatchingAsync(client, perfectMatch);
+            await Eventually.GetAsync(
+                async () => JsonDocument.Parse(await WaitForMatchingAsync(client, overQualified)).RootElement.GetProperty("vetting").GetProperty("status").GetString() == "approved" ? "approved" : null,
+                TimeSpan.FromSeconds(30),
+                "Matching to see the approval");
+
+            var ranking = await client.PostAsJsonAsync("/api/matching/rankings", new
+            {
+                brief = new
+                {
+                    engagementType = "crisis", level = "senior-management", discipline = "finance", industry = "manufacturing", country = "SE",
+                    remotePossible = true, languages = new[] { new { code = "en", minimumLevel = "professional" } },
+                    mustHaveSkills = new[] { "cash management" }, niceToHaveSkills = new[] { "erp migration" },
+                    startDate = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(30), durationWeeks = 20, daysPerWeek = 5,
+                    budget = new { min = 1000, max = 1500, currency = "EUR" },
+                },
+                top = 10,
+            });
+
+            Assert.Equal(HttpStatusCode.Created, ranking.StatusCode);
+            var shortlist = await ranking.Content.ReadFromJsonAsync<JsonElement>();
+            var first = shortlist.GetProperty("candidates")[0];
+            Assert.Equal(1, shortlist.GetProperty("candidates").GetArrayLength());
+            Assert.Equal(overQualified, first.GetProperty("candidateId").GetGuid());
+            Assert.Equal(1, shortlist.GetProperty("filteredOut").GetProperty("not-vetted").GetInt32());
+            var level = first.GetProperty("criteria").EnumerateArray().Single(c => c.GetProperty("criterion").GetString() == "level");
+            Assert.Equal(1000, level.GetProperty("points").GetInt32());
+            Assert.Contains("one level above the role", level.GetProperty("evidence").GetString(), StringComparison.Ordinal);
+            var stored = await client.GetAsync(ranking.Headers.Location + "/audit");
+            Assert.Equal(HttpStatusCode.OK, stored.StatusCode);
+        }
+        finally
+        {
+            await host.DisposeAsync();
+            host.DeleteStateFolder();
+        }
+    }
+
+    private static async Task<Guid> CreateAsync(HttpClient client, Candidates.Profiles.CandidateInput candidate)
+    {
+        var created = await client.PostAsJsonAsync("/api/candidates", candidate);
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        return (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+    }
+
     private static Task<string> WaitForMatchingAsync(HttpClient client, Guid candidateId) =>
         Eventually.GetAsync(
             async () =>
