@@ -7,6 +7,7 @@ using InterimPlatform.Contracts.Engagements.V1;
 using InterimPlatform.Contracts.Matching.V1;
 using InterimPlatform.Matching.Data;
 using InterimPlatform.Matching.Shortlists;
+using InterimPlatform.Messaging.Operations;
 using InterimPlatform.Tests.Integration.Infrastructure;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
@@ -170,6 +171,28 @@ public sealed class MatchingRankingTests(PlatformServers servers) : IAsyncLifeti
         Assert.Equal(1, list.Total);
         Assert.Equal(("engagement", "recruiter.anna"), (list.Items[0].Kind, list.Items[0].RequestedBy));
         await endpoint.StopAsync();
+    }
+
+    [Fact]
+    public async Task An_invalid_match_request_goes_to_the_error_queue_with_the_reason_and_the_consumer_keeps_going()
+    {
+        await RegisterAsync(FinanceLeader, Approved);
+        var bad = new MatchRequested(Guid.NewGuid(), Guid.NewGuid(), Brief with { Level = "boss", DurationWeeks = 0 }, 20, [], false, "recruiter", DateTimeOffset.UtcNow);
+        var good = new MatchRequested(Guid.NewGuid(), Guid.NewGuid(), Brief, 20, [], false, "recruiter", DateTimeOffset.UtcNow);
+
+        await _bus.Publish(bad);
+        await PublishAsync(good);
+
+        var failed = await Eventually.GetAsync(
+            async () => (await Client.GetFromJsonAsync<List<FailedMessage>>("/api/matching/messaging/error-queues/matching-match-requested/messages"))!
+                .FirstOrDefault(m => m.FaultMessage?.StartsWith("Invalid match request", StringComparison.Ordinal) == true),
+            TimeSpan.FromSeconds(30),
+            "the bad request in the error queue");
+        Assert.Contains("brief.level: One of:", failed.FaultMessage, StringComparison.Ordinal);
+        Assert.Contains("brief.durationWeeks: Between 1 and 520.", failed.FaultMessage, StringComparison.Ordinal);
+        var stored = (await Client.GetFromJsonAsync<ShortlistPage>($"/api/matching/shortlists?engagementId={good.EngagementId}"))!;
+        Assert.Equal(1, stored.Total);
+        Assert.Equal(0, (await Client.GetFromJsonAsync<ShortlistPage>($"/api/matching/shortlists?engagementId={bad.EngagementId}"))!.Total);
     }
 
     [Fact]
