@@ -260,6 +260,25 @@ public sealed class MatchingRankingTests(PlatformServers servers) : IAsyncLifeti
             after.Candidates.Select(c => (c.CandidateId, c.Score, string.Join("|", c.Criteria.Select(k => $"{k.Criterion}:{k.Points}:{k.Evidence}")))));
     }
 
+    [Fact]
+    public async Task The_OpenAPI_document_lists_every_endpoint_with_examples()
+    {
+        var document = await Client.GetFromJsonAsync<JsonElement>("/openapi/v1.json");
+
+        var paths = document.GetProperty("paths").EnumerateObject().Select(p => p.Name).ToHashSet();
+        Assert.Superset(
+            new HashSet<string>
+            {
+                "/api/matching/rankings", "/api/matching/shortlists", "/api/matching/shortlists/{id}", "/api/matching/shortlists/{id}/audit",
+                "/api/matching/shortlists/{id}/overrides", "/api/matching/weights", "/api/matching/index", "/api/matching/candidates",
+                "/api/matching/candidates/{id}", "/api/matching/messaging/error-queues",
+            },
+            paths);
+        var schemas = document.GetProperty("components").GetProperty("schemas");
+        Assert.Equal("crisis", schemas.GetProperty("RankingRequestBody").GetProperty("examples")[0].GetProperty("brief").GetProperty("engagementType").GetString());
+        Assert.Equal("pin", schemas.GetProperty("OverrideRequest").GetProperty("examples")[0].GetProperty("action").GetString());
+    }
+
     private static readonly CandidateVetting Approved = new("approved", Today.AddYears(1));
 
     private HttpClient Client => _service.CreateClient();
