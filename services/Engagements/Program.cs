@@ -1,5 +1,10 @@
+using InterimPlatform.Engagements.Clients;
 using InterimPlatform.Engagements.Data;
 using InterimPlatform.Engagements.Desk;
+using InterimPlatform.Engagements.Placement;
+using InterimPlatform.Engagements.Privacy;
+using InterimPlatform.Engagements.Shortlisting;
+using InterimPlatform.Engagements.Sla;
 using InterimPlatform.Messaging;
 using InterimPlatform.Messaging.Operations;
 
@@ -7,7 +12,15 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
 builder.AddServiceDbContext<EngagementsDbContext>("engagementsdb");
-builder.AddServiceMessaging<EngagementsDbContext>("engagements");
+builder.AddServiceMessaging<EngagementsDbContext>("engagements", bus =>
+{
+    bus.AddConsumer<ShortlistProducedConsumer>();
+    bus.AddConsumer<CandidateErasedConsumer>();
+});
+builder.Services.Configure<SlaOptions>(builder.Configuration.GetSection("Engagements:Sla"));
+builder.Services.AddScoped<EngagementDesk>();
+builder.Services.AddSingleton<SlaWatch>();
+builder.Services.AddHostedService(services => services.GetRequiredService<SlaWatch>());
 builder.Services.AddOpenApi(options => options.AddExamples(ApiExamples.All));
 
 var app = builder.Build();
@@ -17,6 +30,10 @@ await app.MigrateDatabaseAsync<EngagementsDbContext>();
 app.MapDefaultEndpoints();
 app.MapOpenApi();
 app.MapErrorQueueEndpoints("engagements");
+app.MapClientEndpoints();
 app.MapEngagementEndpoints();
+app.MapShortlistingEndpoints();
+app.MapPlacementEndpoints();
+app.MapSlaEndpoints();
 
 app.Run();

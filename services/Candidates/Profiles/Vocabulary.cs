@@ -1,22 +1,20 @@
+using InterimPlatform.Contracts;
+
 namespace InterimPlatform.Candidates.Profiles;
 
 /// <summary>The controlled vocabularies of a profile, in their API spelling (kebab-case).</summary>
 public static class Vocabulary
 {
-    public static readonly IReadOnlyList<string> Levels = ["executive", "senior-management", "middle-management", "project-lead"];
+    public static readonly IReadOnlyList<string> Levels = Vocabularies.Levels;
 
-    public static readonly IReadOnlyList<string> Disciplines =
-    [
-        "general-management", "finance", "hr", "it", "operations", "sales", "marketing", "supply-chain",
-        "product-management", "process-management", "back-office", "legal", "engineering", "procurement",
-    ];
+    public static readonly IReadOnlyList<string> Disciplines = Vocabularies.Disciplines;
 
     /// <summary>The briefs of the seeds: gap cover, project leadership, transformation, change, crisis, expertise.</summary>
-    public static readonly IReadOnlyList<string> EngagementTypes = ["gap-cover", "project-leadership", "transformation", "change", "crisis", "expertise"];
+    public static readonly IReadOnlyList<string> EngagementTypes = Vocabularies.EngagementTypes;
 
-    public static readonly IReadOnlyList<string> LanguageLevels = ["native", "fluent", "professional", "basic"];
+    public static readonly IReadOnlyList<string> LanguageLevels = Vocabularies.LanguageLevels;
 
-    public static readonly IReadOnlyList<string> Outcomes = ["exceeded", "achieved", "partly-achieved", "not-achieved", "ended-early"];
+    public static readonly IReadOnlyList<string> Outcomes = Vocabularies.Outcomes;
 
     /// <summary>GDPR art. 6 bases the agency relies on.</summary>
     public static readonly IReadOnlyList<string> LawfulBases = ["consent", "legitimate-interest", "contract"];

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using InterimPlatform.Contracts.Candidates.V1;
 using InterimPlatform.Contracts.Matching.V1;
 using InterimPlatform.Matching.Pool;
@@ -7,9 +6,7 @@ using InterimPlatform.Matching.Shortlists;
 using InterimPlatform.Messaging;
 using InterimPlatform.Messaging.Outbox;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Design;
-using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace InterimPlatform.Matching.Data;
 
@@ -92,22 +89,6 @@ public sealed class MatchingDbContext(DbContextOptions<MatchingDbContext> option
         });
 
         modelBuilder.AddOutboxAndInbox();
-    }
-}
-
-internal static class JsonColumns
-{
-    /// <summary>Stores a value as jsonb in the web (camelCase) shape the API shows.</summary>
-    public static PropertyBuilder<T> AsJson<T>(this PropertyBuilder<T> property)
-    {
-        property.HasColumnType("jsonb").HasConversion(
-            v => v == null ? null : JsonSerializer.Serialize(v, JsonSerializerOptions.Web),
-            v => v == null ? default! : JsonSerializer.Deserialize<T>(v, JsonSerializerOptions.Web)!,
-            new ValueComparer<T>(
-                (a, b) => JsonSerializer.Serialize(a, JsonSerializerOptions.Web) == JsonSerializer.Serialize(b, JsonSerializerOptions.Web),
-                v => v == null ? 0 : JsonSerializer.Serialize(v, JsonSerializerOptions.Web).GetHashCode(StringComparison.Ordinal),
-                v => v == null ? default! : JsonSerializer.Deserialize<T>(JsonSerializer.Serialize(v, JsonSerializerOptions.Web), JsonSerializerOptions.Web)!));
-        return property;
     }
 }
 

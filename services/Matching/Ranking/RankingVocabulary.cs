@@ -1,3 +1,5 @@
+using InterimPlatform.Contracts;
+
 namespace InterimPlatform.Matching.Ranking;
 
 /// <summary>
@@ -8,20 +10,16 @@ public static class RankingVocabulary
 {
     public static readonly IReadOnlyList<string> Levels = ["project-lead", "middle-management", "senior-management", "executive"];
 
-    public static readonly IReadOnlyList<string> Disciplines =
-    [
-        "general-management", "finance", "hr", "it", "operations", "sales", "marketing", "supply-chain",
-        "product-management", "process-management", "back-office", "legal", "engineering", "procurement",
-    ];
+    public static readonly IReadOnlyList<string> Disciplines = Vocabularies.Disciplines;
 
-    public static readonly IReadOnlyList<string> EngagementTypes = ["gap-cover", "project-leadership", "transformation", "change", "crisis", "expertise"];
+    public static readonly IReadOnlyList<string> EngagementTypes = Vocabularies.EngagementTypes;
 
     public static readonly IReadOnlyList<string> VettingStatuses = ["sourced", "screened", "interviewed", "references-checked", "approved", "rejected", "suspended"];
 
     /// <summary>Language levels from the lowest up; rank = index + 1, 0 = does not speak it.</summary>
     public static readonly IReadOnlyList<string> LanguageLevels = ["basic", "professional", "fluent", "native"];
 
-    public static readonly IReadOnlyList<string> Outcomes = ["exceeded", "achieved", "partly-achieved", "not-achieved", "ended-early"];
+    public static readonly IReadOnlyList<string> Outcomes = Vocabularies.Outcomes;
 
     public const int Approved = 4, Rejected = 5, Suspended = 6;
 

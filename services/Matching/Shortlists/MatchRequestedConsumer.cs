@@ -16,7 +16,7 @@ public sealed class MatchRequestedConsumer(MatchingDbContext db, TimeProvider ti
 {
     protected override async Task HandleAsync(MatchRequested message, ConsumeContext<MatchRequested> context, CancellationToken cancellationToken)
     {
-        var errors = BriefRules.Validate(message.Brief, message.Top, message.ExcludedCandidateIds);
+        var errors = MatchBriefRules.Validate(message.Brief, message.Top, message.ExcludedCandidateIds);
         if (message.RequestId == Guid.Empty || message.EngagementId == Guid.Empty)
         {
             errors["requestId/engagementId"] = ["Both are required."];
@@ -31,7 +31,7 @@ public sealed class MatchRequestedConsumer(MatchingDbContext db, TimeProvider ti
         if (shortlist is null)
         {
             shortlist = shortlisting.Produce(
-                BriefRules.Normalise(message.Brief),
+                MatchBriefRules.Normalise(message.Brief),
                 message.Top,
                 message.ExcludedCandidateIds ?? [],
                 message.IncludeCandidatesInVetting,

@@ -76,14 +76,14 @@ public static class ShortlistEndpoints
     internal static async Task<Results<Created<ShortlistView>, ValidationProblem>> RankAsync(
         RankingRequestBody request, HttpContext http, Shortlisting shortlisting, MatchingDbContext db, CancellationToken cancellationToken)
     {
-        var errors = BriefRules.Validate(request.Brief, request.Top, request.ExcludedCandidateIds);
+        var errors = MatchBriefRules.Validate(request.Brief, request.Top, request.ExcludedCandidateIds);
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors);
         }
 
         var shortlist = shortlisting.Produce(
-            BriefRules.Normalise(request.Brief),
+            MatchBriefRules.Normalise(request.Brief),
             request.Top,
             request.ExcludedCandidateIds ?? [],
             request.IncludeCandidatesInVetting,

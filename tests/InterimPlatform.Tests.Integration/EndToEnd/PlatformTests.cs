@@ -29,7 +29,9 @@ public sealed class PlatformTests
             var profile = await WaitForMatchingAsync(client, candidateId);
             Assert.Equal($"{marker} Berg", JsonDocument.Parse(profile).RootElement.GetProperty("profile").GetProperty("fullName").GetString());
 
-            var engagement = await client.PostAsJsonAsync("/api/engagements", new { title = "Interim CFO", clientName = "Nordic Foods AB" });
+            var clientOrganisation = await client.PostAsJsonAsync("/api/engagements/clients", new { name = "Nordic Foods AB", industry = "food" });
+            var clientId = (await clientOrganisation.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+            var engagement = await client.PostAsJsonAsync("/api/engagements", new { clientId, title = "Interim CFO" });
             Assert.Equal(HttpStatusCode.Created, engagement.StatusCode);
 
             Assert.Equal(0, await first.StopAsync(StopTimeout));

@@ -1,10 +1,12 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace InterimPlatform.Tests.Integration.Infrastructure;
 
 /// <summary>A service running in-process against the real test servers, configured as the AppHost would configure it.</summary>
-public sealed class ServiceHost<TEntryPoint>(IReadOnlyDictionary<string, string> settings) : WebApplicationFactory<TEntryPoint>
+/// <param name="services">Replaces services for the test, for example the clock.</param>
+public sealed class ServiceHost<TEntryPoint>(IReadOnlyDictionary<string, string> settings, Action<IServiceCollection>? services = null) : WebApplicationFactory<TEntryPoint>
     where TEntryPoint : class
 {
     /// <summary>Starts the service and waits until <c>/health</c> passes: database reachable, consumers' queues bound.</summary>
@@ -23,6 +25,11 @@ public sealed class ServiceHost<TEntryPoint>(IReadOnlyDictionary<string, string>
         foreach (var (key, value) in settings)
         {
             builder.UseSetting(key, value);
+        }
+
+        if (services is not null)
+        {
+            builder.ConfigureServices(services);
         }
     }
 }

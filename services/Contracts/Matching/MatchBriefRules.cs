@@ -1,10 +1,10 @@
-using InterimPlatform.Contracts.Matching.V1;
-using InterimPlatform.Matching.Ranking;
+namespace InterimPlatform.Contracts.Matching.V1;
 
-namespace InterimPlatform.Matching.Shortlists;
-
-/// <summary>What makes a brief (and a ranking request) valid, field by field, in the API's names.</summary>
-internal static class BriefRules
+/// <summary>
+/// What makes a brief (and a ranking request) valid, field by field, in the API's names: shared so that
+/// Engagements refuses a brief Matching could not rank before it ever sends it.
+/// </summary>
+public static class MatchBriefRules
 {
     public const int MaxTop = 200;
     private const int MaxListItems = 30;
@@ -27,15 +27,29 @@ internal static class BriefRules
             Add("excludedCandidateIds", $"At most {MaxExcluded} ids.");
         }
 
+        Check(brief, prefix, Add);
+        return Close(errors);
+    }
+
+    /// <summary>Field → problems of the brief alone; empty when valid.</summary>
+    public static Dictionary<string, string[]> Validate(MatchBrief? brief, string prefix = "brief.")
+    {
+        var errors = new Dictionary<string, List<string>>();
+        Check(brief, prefix, (field, problem) => (errors.TryGetValue(field, out var list) ? list : errors[field] = []).Add(problem));
+        return Close(errors);
+    }
+
+    private static void Check(MatchBrief? brief, string prefix, Action<string, string> Add)
+    {
         if (brief is null)
         {
             Add(prefix.TrimEnd('.'), "A brief is required.");
-            return Close(errors);
+            return;
         }
 
-        OneOf(brief.EngagementType, RankingVocabulary.EngagementTypes, prefix + "engagementType", Add);
-        OneOf(brief.Level, RankingVocabulary.Levels, prefix + "level", Add);
-        OneOf(brief.Discipline, RankingVocabulary.Disciplines, prefix + "discipline", Add);
+        OneOf(brief.EngagementType, Vocabularies.EngagementTypes, prefix + "engagementType", Add);
+        OneOf(brief.Level, Vocabularies.Levels, prefix + "level", Add);
+        OneOf(brief.Discipline, Vocabularies.Disciplines, prefix + "discipline", Add);
         if (brief.Industry is { Length: > MaxText })
         {
             Add(prefix + "industry", $"At most {MaxText} characters.");
@@ -58,7 +72,7 @@ internal static class BriefRules
                 Add($"{prefix}languages[{i}].code", "An ISO 639-1 code in lower case, for example \"de\".");
             }
 
-            OneOf(language?.MinimumLevel, RankingVocabulary.LanguageLevels, $"{prefix}languages[{i}].minimumLevel", Add);
+            OneOf(language?.MinimumLevel, Vocabularies.LanguageLevels, $"{prefix}languages[{i}].minimumLevel", Add);
         }
 
         Skills(brief.MustHaveSkills, prefix + "mustHaveSkills", Add);
@@ -96,7 +110,6 @@ internal static class BriefRules
             }
         }
 
-        return Close(errors);
     }
 
     /// <summary>The brief as stored and ranked: lists present, free text trimmed.</summary>
@@ -111,7 +124,7 @@ internal static class BriefRules
 
     private static void OneOf(string? value, IReadOnlyList<string> allowed, string field, Action<string, string> add)
     {
-        if (value is null || RankingVocabulary.IndexOf(allowed, value) < 0)
+        if (value is null || !allowed.Contains(value))
         {
             add(field, $"One of: {string.Join(", ", allowed)}.");
         }

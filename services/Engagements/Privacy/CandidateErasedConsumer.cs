@@ -1,0 +1,54 @@
+using InterimPlatform.Contracts.Candidates.V1;
+using InterimPlatform.Engagements.Data;
+using InterimPlatform.Engagements.Desk;
+using InterimPlatform.Messaging.Inbox;
+using MassTransit;
+using Microsoft.EntityFrameworkCore;
+
+namespace InterimPlatform.Engagements.Privacy;
+
+/// <summary>
+/// An erased candidate: engagements keep their history (ids, dates, scores, decisions) but no personal data
+/// of that person — names go, and free-text reasons about them are replaced by "[erased]".
+/// </summary>
+public sealed class CandidateErasedConsumer(EngagementsDbContext db, TimeProvider timeProvider)
+    : IdempotentConsumer<CandidateErased, EngagementsDbContext>(db, timeProvider)
+{
+    private const string Erased = "[erased]";
+
+    protected override async Task HandleAsync(CandidateErased message, ConsumeContext<CandidateErased> context, CancellationToken cancellationToken)
+    {
+        var id = message.CandidateId;
+        var engagements = await Db.Engagements.Where(e => e.CandidateIds.Contains(id)).ToListAsync(cancellationToken);
+        foreach (var e in engagements)
+        {
+            if (e.Shortlist is { } shortlist)
+            {
+                e.Shortlist = shortlist with
+                {
+                    Candidates = [.. shortlist.Candidates.Select(c => c.CandidateId != id ? c : c with
+                    {
+                        FullName = null,
+                        Criteria = [.. c.Criteria.Select(k => k with { Evidence = "" })],
+                        ChangeReason = c.ChangeReason is null ? null : Erased,
+                    })],
+                };
+            }
+
+            e.Proposals = [.. e.Proposals.Select(p => p.CandidateId != id ? p : p with { FullName = null, Reason = p.Reason is null ? null : Erased })];
+            // Why a placement of theirs ended, and reviews held while they were the interim, are about them.
+            var theirs = e.Placements.Where(p => p.CandidateId == id).ToList();
+            foreach (var reason in theirs.Select(p => p.EndReason).OfType<string>().Select(r => r.Split(':', 2)).Where(r => r.Length == 2 && r[1].Trim().Length > 0))
+            {
+                e.History = [.. e.History.Select(t => t.Reason?.Contains(reason[1].Trim(), StringComparison.Ordinal) == true ? t with { Reason = t.Reason.Replace(reason[1].Trim(), Erased, StringComparison.Ordinal) } : t)];
+            }
+
+            e.Reviews = [.. e.Reviews.Select(r => theirs.Any(p => r.HeldOn >= p.StartDate && r.HeldOn <= (p.EndedOn ?? p.EndDate)) && r.Notes is not null ? r with { Notes = Erased } : r)];
+            e.Placements = [.. e.Placements.Select(p => p.CandidateId != id ? p : p with { FullName = null, EndReason = p.EndReason?.Split(':', 2)[0] })];
+            if (e.ShadowManager?.CandidateId == id)
+            {
+                e.ShadowManager = e.ShadowManager with { Name = Erased };
+            }
+        }
+    }
+}

@@ -1,0 +1,158 @@
+using InterimPlatform.Contracts.Engagements.V1;
+using InterimPlatform.Engagements.Data;
+using InterimPlatform.Engagements.Desk;
+using InterimPlatform.Messaging;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace InterimPlatform.Engagements.Sla;
+
+/// <summary>Median and 90th percentile of a duration, in days; null when nothing was measured.</summary>
+public sealed record DurationFigures(int Count, double? MedianDays, double? P90Days);
+
+/// <summary>The engagement desk's performance over a period (engagements whose SLA clock started in it).</summary>
+/// <param name="SlaCompliancePercent">Of the engagements whose proposal target has been decided (met, missed or breached), the share that met it.</param>
+/// <param name="Replacements">Placements ended by a replacement in the period.</param>
+public sealed record SlaKpis(
+    DateOnly From,
+    DateOnly To,
+    int Engagements,
+    DurationFigures TimeToShortlist,
+    DurationFigures TimeToProposal,
+    DurationFigures TimeToPlacement,
+    double? SlaCompliancePercent,
+    int Breaches,
+    int Replacements,
+    SlaOptions Targets);
+
+/// <summary>An engagement against the 10-day promise.</summary>
+public sealed record SlaEntry(Guid EngagementId, string Title, string State, DateTimeOffset ClockStartedAt, IReadOnlyList<MilestoneStatus> Milestones);
+
+public static class SlaEndpoints
+{
+    public static IEndpointRouteBuilder MapSlaEndpoints(this IEndpointRouteBuilder app)
+    {
+        var sla = app.MapGroup("/api/engagements/sla").WithTags("SLA and KPIs");
+        sla.MapGet("/at-risk", (EngagementDesk desk, CancellationToken ct) => ListAsync(desk, SlaClock.IsAtRisk, ct)).WithName("ListEngagementsAtRisk")
+            .WithSummary("Open engagements with a milestone due within the at-risk window (default 2 days)");
+        sla.MapGet("/breached", (EngagementDesk desk, CancellationToken ct) => ListAsync(desk, SlaClock.IsBreached, ct)).WithName("ListBreachedEngagements")
+            .WithSummary("Engagements that missed a milestone target, or are past one without reaching it");
+        sla.MapGet("/kpis", KpisAsync).WithName("GetEngagementKpis")
+            .WithSummary("Median and p90 time to shortlist, proposal and placement; SLA compliance; replacements — over a period (default the last 90 days)");
+        return app;
+    }
+
+    private static async Task<Ok<List<SlaEntry>>> ListAsync(EngagementDesk desk, Func<Engagement, SlaOptions, DateTimeOffset, bool> which, CancellationToken cancellationToken)
+    {
+        var now = desk.Now;
+        var timed = await desk.Db.Engagements.AsNoTracking().Where(e => e.ClockStartedAt != null).OrderBy(e => e.ClockStartedAt).ToListAsync(cancellationToken);
+        return TypedResults.Ok(timed.Where(e => which(e, desk.Sla, now))
+            .Select(e => new SlaEntry(e.Id, e.Title, e.State, e.ClockStartedAt!.Value, SlaClock.Milestones(e, desk.Sla, now)))
+            .ToList());
+    }
+
+    internal static async Task<Results<Ok<SlaKpis>, ValidationProblem>> KpisAsync(EngagementDesk desk, CancellationToken cancellationToken, DateOnly? from = null, DateOnly? to = null)
+    {
+        var until = to ?? desk.Today.AddDays(1);
+        var since = from ?? until.AddDays(-90);
+        if (since >= until || until.DayNumber - since.DayNumber > 3660)
+        {
+            return EngagementDesk.Invalid("from", "from must be before to, at most ten years apart.");
+        }
+
+        var start = new DateTimeOffset(since.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+        var end = new DateTimeOffset(until.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+        var now = desk.Now;
+        var started = await desk.Db.Engagements.AsNoTracking().Where(e => e.ClockStartedAt >= start && e.ClockStartedAt < end).ToListAsync(cancellationToken);
+        var replacements = (await desk.Db.Engagements.AsNoTracking().Where(e => e.Replacements > 0).Select(e => e.Placements).ToListAsync(cancellationToken))
+            .SelectMany(p => p)
+            .Count(p => p.EndReason != null && p.EndReason.StartsWith("replaced", StringComparison.Ordinal) && p.EndedOn >= since && p.EndedOn < until);
+        var proposals = started.Select(e => SlaClock.Milestones(e, desk.Sla, now).Single(m => m.Milestone == SlaClock.Proposed)).Where(m => m.Status is "met" or "missed" or "breached").ToList();
+        return TypedResults.Ok(new SlaKpis(
+            since,
+            until,
+            started.Count,
+            Figures(started.Select(e => e.ShortlistReadyAt - e.ClockStartedAt)),
+            Figures(started.Select(e => e.ProposedAt - e.ClockStartedAt)),
+            Figures(started.Select(e => e.PlacedAt - e.ClockStartedAt)),
+            proposals.Count == 0 ? null : Math.Round(100.0 * proposals.Count(m => m.Status == "met") / proposals.Count, 1),
+            started.Count(e => SlaClock.IsBreached(e, desk.Sla, now)),
+            replacements,
+            desk.Sla));
+    }
+
+    private static DurationFigures Figures(IEnumerable<TimeSpan?> durations)
+    {
+        var days = durations.OfType<TimeSpan>().Select(d => d.TotalDays).Order().ToList();
+        return days.Count == 0 ? new DurationFigures(0, null, null) : new DurationFigures(days.Count, Math.Round(Percentile(days, 0.5), 2), Math.Round(Percentile(days, 0.9), 2));
+    }
+
+    /// <summary>Linear interpolation between closest ranks.</summary>
+    private static double Percentile(List<double> sorted, double p)
+    {
+        var rank = p * (sorted.Count - 1);
+        var low = (int)Math.Floor(rank);
+        var high = (int)Math.Ceiling(rank);
+        return sorted[low] + (sorted[high] - sorted[low]) * (rank - low);
+    }
+}
+
+/// <summary>
+/// Looks for milestones past their target and announces each breach once (SlaBreached, through the outbox),
+/// so the dashboard and anyone else can react without polling.
+/// </summary>
+public sealed class SlaWatch(IServiceScopeFactory scopes, TimeProvider timeProvider, IOptions<SlaOptions> options, ILogger<SlaWatch> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.Value.ScanInterval, timeProvider);
+        do
+        {
+            try
+            {
+                await ScanAsync(stoppingToken);
+            }
+            catch (Exception failure) when (failure is not OperationCanceledException)
+            {
+                logger.LogWarning(failure, "SLA scan failed; retrying at the next interval");
+            }
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+
+    /// <summary>Announces every breach not announced yet; returns how many.</summary>
+    public async Task<int> ScanAsync(CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<EngagementsDbContext>();
+        var now = timeProvider.GetUtcNowForStorage();
+        var open = await db.Engagements
+            .Where(e => e.ClockStartedAt != null && e.State != EngagementState.Completed && e.State != EngagementState.Cancelled)
+            .ToListAsync(cancellationToken);
+        var announced = 0;
+        foreach (var engagement in open)
+        {
+            foreach (var milestone in SlaClock.Milestones(engagement, options.Value, now).Where(m => m.Status is "breached" or "missed"))
+            {
+                if (!engagement.BreachesPublished.Contains(milestone.Milestone))
+                {
+                    engagement.BreachesPublished = [.. engagement.BreachesPublished, milestone.Milestone];
+                    db.Publish(new SlaBreached(engagement.Id, milestone.Milestone, milestone.DueAt, now), engagement.Id, now);
+                    announced++;
+                }
+            }
+        }
+
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return 0; // an engagement changed meanwhile: the next scan sees it afresh
+        }
+
+        return announced;
+    }
+}
