@@ -1,5 +1,6 @@
 using InterimPlatform.Candidates.Data;
 using InterimPlatform.Candidates.PartnerIntake;
+using InterimPlatform.Candidates.Placements;
 using InterimPlatform.Candidates.Privacy;
 using InterimPlatform.Candidates.Profiles;
 using InterimPlatform.Candidates.Search;
@@ -11,7 +12,12 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
 builder.AddServiceDbContext<CandidatesDbContext>("candidatesdb");
-builder.AddServiceMessaging<CandidatesDbContext>("candidates");
+builder.AddServiceMessaging<CandidatesDbContext>("candidates", bus =>
+{
+    bus.AddConsumer<CandidatePlacedConsumer>();
+    bus.AddConsumer<PlacementEndedConsumer>();
+    bus.AddConsumer<AssignmentCompletedConsumer>();
+});
 builder.Services.AddHostedService<PartnerIntakeWorker>();
 builder.Services.AddOpenApi(options => options.AddExamples(ApiExamples.All));
 
@@ -25,6 +31,7 @@ app.MapErrorQueueEndpoints("candidates");
 app.MapProfileEndpoints();
 app.MapCandidateSearch();
 app.MapVettingEndpoints();
+app.MapPlacementEndpoints();
 app.MapPrivacyEndpoints();
 
 app.Run();

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using InterimPlatform.Candidates.PartnerIntake;
+using InterimPlatform.Candidates.Placements;
 using InterimPlatform.Candidates.Privacy;
 using InterimPlatform.Candidates.Profiles;
 using InterimPlatform.Candidates.Vetting;
@@ -10,12 +11,14 @@ using Microsoft.EntityFrameworkCore.Design;
 
 namespace InterimPlatform.Candidates.Data;
 
-/// <summary>The candidates database: the pool, vetting history, erasure records, and this service's outbox and inbox.</summary>
+/// <summary>The candidates database: the pool, vetting history, placements, erasure records, and this service's outbox and inbox.</summary>
 public sealed class CandidatesDbContext(DbContextOptions<CandidatesDbContext> options) : DbContext(options)
 {
     public DbSet<Candidate> Candidates => Set<Candidate>();
 
     public DbSet<VettingEvent> VettingEvents => Set<VettingEvent>();
+
+    public DbSet<CandidatePlacement> Placements => Set<CandidatePlacement>();
 
     public DbSet<ErasureRecord> Erasures => Set<ErasureRecord>();
 
@@ -63,6 +66,15 @@ public sealed class CandidatesDbContext(DbContextOptions<CandidatesDbContext> op
             vetting.Property(v => v.TraitScores).HasColumnType("jsonb").HasConversion(
                 v => v == null ? null : JsonSerializer.Serialize(v, JsonSerializerOptions.Default),
                 v => v == null ? null : JsonSerializer.Deserialize<Dictionary<string, int>>(v, JsonSerializerOptions.Default));
+        });
+
+        modelBuilder.Entity<CandidatePlacement>(placement =>
+        {
+            placement.ToTable("candidate_placements");
+            placement.HasKey(p => p.PlacementId);
+            placement.Property(p => p.PlacementId).ValueGeneratedNever();
+            // Deleting the candidate (erasure, partner withdrawal) deletes their placements with them.
+            placement.HasOne<Candidate>().WithMany().HasForeignKey(p => p.CandidateId).OnDelete(DeleteBehavior.Cascade);
         });
 
         modelBuilder.Entity<ErasureRecord>(erasure =>

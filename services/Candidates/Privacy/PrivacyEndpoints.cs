@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using System.Text.Json;
 using InterimPlatform.Candidates.Data;
+using InterimPlatform.Candidates.Placements;
 using InterimPlatform.Candidates.Profiles;
 using InterimPlatform.Candidates.Vetting;
 using InterimPlatform.Contracts.Candidates.V1;
@@ -16,6 +17,7 @@ public sealed record AccessExport(
     DateTimeOffset ExportedAt,
     CandidateView Candidate,
     IReadOnlyList<VettingHistoryEntry> VettingHistory,
+    IReadOnlyList<PlacementView> Placements,
     IReadOnlyList<JsonElement> EventsHeld);
 
 /// <param name="Ground">Why the data is erased, for example "art-17-request" or "retention-expired".</param>
@@ -43,7 +45,7 @@ public static class PrivacyEndpoints
         privacy.MapPost("/{id:guid}/erasure", EraseAsync)
             .WithName("EraseCandidate")
             .WithSummary("Erase the person's personal data for good (GDPR art. 17)")
-            .WithDescription("Deletes the profile, vetting history and every event held about the person, keeps only the fact of the erasure, and publishes CandidateErased so every other service purges what it holds. Repeating it is harmless.");
+            .WithDescription("Deletes the profile, vetting history, placements and every event held about the person, keeps only the fact of the erasure, and publishes CandidateErased so every other service purges what it holds. Repeating it is harmless.");
 
         privacy.MapGet("/privacy/partner-notices", PendingNoticesAsync)
             .WithName("ListPendingPartnerNotices")
@@ -65,6 +67,7 @@ public static class PrivacyEndpoints
         }
 
         var history = await VettingEndpoints.HistoryAsync(id, db, cancellationToken);
+        var placements = await PlacementEndpoints.PlacementsOfAsync(id, db, cancellationToken);
         var events = await db.Set<OutboxMessage>().AsNoTracking()
             .Where(m => m.AggregateId == id.ToString())
             .OrderBy(m => m.Sequence)
@@ -75,6 +78,7 @@ public static class PrivacyEndpoints
             now,
             CandidateView.From(candidate, DateOnly.FromDateTime(now.UtcDateTime)),
             history.Result is Ok<List<VettingHistoryEntry>> ok ? ok.Value! : [],
+            placements,
             [.. events.Select(e => JsonDocument.Parse(e).RootElement.Clone())]));
     }
 
@@ -111,6 +115,7 @@ public static class PrivacyEndpoints
             }
         }
 
+        // The candidate's placements go with the row (foreign key, on delete cascade).
         var erased = await db.Candidates.Where(c => c.Id == id).ExecuteDeleteAsync(cancellationToken);
         if (erased == 0)
         {

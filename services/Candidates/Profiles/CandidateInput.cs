@@ -128,40 +128,9 @@ public static class CandidateInputRules
 
         for (var i = 0; i < Math.Min(input.TrackRecord?.Count ?? 0, MaxTrackRecord); i++)
         {
-            var a = input.TrackRecord![i];
-            if (string.IsNullOrWhiteSpace(a.Sector) || a.Sector.Length > MaxItemLength)
+            foreach (var (field, message) in ValidateAssignment(input.TrackRecord![i]))
             {
-                Add($"trackRecord[{i}].sector", $"Required, at most {MaxItemLength} characters.");
-            }
-
-            if (string.IsNullOrWhiteSpace(a.Role) || a.Role.Length > MaxItemLength)
-            {
-                Add($"trackRecord[{i}].role", $"Required, at most {MaxItemLength} characters.");
-            }
-
-            if (a.EngagementType is null || !Vocabulary.EngagementTypes.Contains(a.EngagementType))
-            {
-                Add($"trackRecord[{i}].engagementType", $"One of: {string.Join(", ", Vocabulary.EngagementTypes)}.");
-            }
-
-            if (a.Level is null || !Vocabulary.Levels.Contains(a.Level))
-            {
-                Add($"trackRecord[{i}].level", $"One of: {string.Join(", ", Vocabulary.Levels)}.");
-            }
-
-            if (a.Months is < 1 or > 240)
-            {
-                Add($"trackRecord[{i}].months", "Between 1 and 240.");
-            }
-
-            if (a.Outcome is null || !Vocabulary.Outcomes.Contains(a.Outcome))
-            {
-                Add($"trackRecord[{i}].outcome", $"One of: {string.Join(", ", Vocabulary.Outcomes)}.");
-            }
-
-            if (a.ClientRating is < 1 or > 5)
-            {
-                Add($"trackRecord[{i}].clientRating", "Between 1 and 5.");
+                Add($"trackRecord[{i}].{field}", message);
             }
         }
 
@@ -217,6 +186,58 @@ public static class CandidateInputRules
         }
     }
 
+    /// <summary>Field errors of one past assignment (of a profile, or completed through Engagements).</summary>
+    public static IEnumerable<(string Field, string Message)> ValidateAssignment(AssignmentInput assignment)
+    {
+        if (string.IsNullOrWhiteSpace(assignment.Sector) || assignment.Sector.Length > MaxItemLength)
+        {
+            yield return ("sector", $"Required, at most {MaxItemLength} characters.");
+        }
+
+        if (string.IsNullOrWhiteSpace(assignment.Role) || assignment.Role.Length > MaxItemLength)
+        {
+            yield return ("role", $"Required, at most {MaxItemLength} characters.");
+        }
+
+        if (assignment.EngagementType is null || !Vocabulary.EngagementTypes.Contains(assignment.EngagementType))
+        {
+            yield return ("engagementType", $"One of: {string.Join(", ", Vocabulary.EngagementTypes)}.");
+        }
+
+        if (assignment.Level is null || !Vocabulary.Levels.Contains(assignment.Level))
+        {
+            yield return ("level", $"One of: {string.Join(", ", Vocabulary.Levels)}.");
+        }
+
+        if (assignment.Months is < 1 or > 240)
+        {
+            yield return ("months", "Between 1 and 240.");
+        }
+
+        if (assignment.Outcome is null || !Vocabulary.Outcomes.Contains(assignment.Outcome))
+        {
+            yield return ("outcome", $"One of: {string.Join(", ", Vocabulary.Outcomes)}.");
+        }
+
+        if (assignment.ClientRating is < 1 or > 5)
+        {
+            yield return ("clientRating", "Between 1 and 5.");
+        }
+    }
+
+    /// <summary>A validated past assignment as stored in the track record.</summary>
+    public static AssignmentEntry ToEntry(AssignmentInput assignment) => new()
+    {
+        Sector = assignment.Sector!.Trim(),
+        Role = assignment.Role!.Trim(),
+        EngagementType = assignment.EngagementType!,
+        Level = assignment.Level!,
+        Months = assignment.Months,
+        Outcome = assignment.Outcome!,
+        ClientRating = assignment.ClientRating,
+        EndedOn = assignment.EndedOn,
+    };
+
     /// <summary>A new candidate in the pool (vetting starts at sourced) from a validated input.</summary>
     public static Candidate Create(CandidateInput input, DateTimeOffset registeredAt, DateOnly today)
     {
@@ -243,17 +264,7 @@ public static class CandidateInputRules
         candidate.Industries = Normalise(input.Industries);
         candidate.Skills = Normalise(input.Skills);
         candidate.EngagementTypes = Normalise(input.EngagementTypes);
-        candidate.TrackRecord = [.. (input.TrackRecord ?? []).Select(a => new AssignmentEntry
-        {
-            Sector = a.Sector!.Trim(),
-            Role = a.Role!.Trim(),
-            EngagementType = a.EngagementType!,
-            Level = a.Level!,
-            Months = a.Months,
-            Outcome = a.Outcome!,
-            ClientRating = a.ClientRating,
-            EndedOn = a.EndedOn,
-        })];
+        candidate.TrackRecord = [.. (input.TrackRecord ?? []).Select(ToEntry)];
         candidate.DayRate = input.DayRate?.Amount;
         candidate.Currency = input.DayRate?.Currency?.Trim().ToUpperInvariant();
         if (input.Availability is { } availability)

@@ -163,7 +163,7 @@ internal static class Explanations
                     return "No day rate stated.";
                 }
 
-                var own = $"{c.DayRateCents / 100m:0.##} {terms.Name(c.Currency)}";
+                var own = $"{c.DayRateCents / 100m:0.##} {(c.Currency == Terms.None ? "in no stated currency" : terms.Name(c.Currency))}";
                 if (rate < 0)
                 {
                     return $"{own}: no exchange rate to compare with the budget in {budget.Currency}.";

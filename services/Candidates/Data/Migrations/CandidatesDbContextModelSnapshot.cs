@@ -44,6 +44,61 @@ namespace InterimPlatform.Candidates.Data.Migrations
                     b.ToTable("partner_tombstones", (string)null);
                 });
 
+            modelBuilder.Entity("InterimPlatform.Candidates.Placements.CandidatePlacement", b =>
+                {
+                    b.Property<Guid>("PlacementId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("placement_id");
+
+                    b.Property<DateOnly?>("AvailableFromBefore")
+                        .HasColumnType("date")
+                        .HasColumnName("available_from_before");
+
+                    b.Property<DateOnly?>("AvailableFromSetTo")
+                        .HasColumnType("date")
+                        .HasColumnName("available_from_set_to");
+
+                    b.Property<Guid>("CandidateId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("candidate_id");
+
+                    b.Property<DateTimeOffset?>("CompletedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("completed_at");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<DateOnly?>("EndedOn")
+                        .HasColumnType("date")
+                        .HasColumnName("ended_on");
+
+                    b.Property<Guid>("EngagementId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("engagement_id");
+
+                    b.Property<DateOnly?>("FirstDay")
+                        .HasColumnType("date")
+                        .HasColumnName("first_day");
+
+                    b.Property<DateOnly?>("LastDay")
+                        .HasColumnType("date")
+                        .HasColumnName("last_day");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("PlacementId")
+                        .HasName("pk_candidate_placements");
+
+                    b.HasIndex("CandidateId")
+                        .HasDatabaseName("ix_candidate_placements_candidate_id");
+
+                    b.ToTable("candidate_placements", (string)null);
+                });
+
             modelBuilder.Entity("InterimPlatform.Candidates.Privacy.ErasureRecord", b =>
                 {
                     b.Property<Guid>("CandidateId")
@@ -461,6 +516,16 @@ namespace InterimPlatform.Candidates.Data.Migrations
                         .HasFilter("sent_at IS NULL");
 
                     b.ToTable("outbox_messages", (string)null);
+                });
+
+            modelBuilder.Entity("InterimPlatform.Candidates.Placements.CandidatePlacement", b =>
+                {
+                    b.HasOne("InterimPlatform.Candidates.Profiles.Candidate", null)
+                        .WithMany()
+                        .HasForeignKey("CandidateId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_candidate_placements_candidates_candidate_id");
                 });
 
             modelBuilder.Entity("InterimPlatform.Candidates.Profiles.Candidate", b =>
