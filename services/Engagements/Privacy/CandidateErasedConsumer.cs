@@ -2,6 +2,7 @@ using InterimPlatform.Contracts.Candidates.V1;
 using InterimPlatform.Engagements.Data;
 using InterimPlatform.Engagements.Desk;
 using InterimPlatform.Messaging.Inbox;
+using InterimPlatform.Messaging.Outbox;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
 
@@ -16,9 +17,16 @@ public sealed class CandidateErasedConsumer(EngagementsDbContext db, TimeProvide
 {
     private const string Erased = "[erased]";
 
+    /// <summary>A review recorded while the placement was the engagement's current one is about its interim.</summary>
+    private static bool RecordedDuring(ProgressReview review, PlacementRecord placement) =>
+        review.RecordedAt >= placement.PlacedAt && (placement.EndedOn is not { } ended || DateOnly.FromDateTime(review.RecordedAt.UtcDateTime) <= ended);
+
     protected override async Task HandleAsync(CandidateErased message, ConsumeContext<CandidateErased> context, CancellationToken cancellationToken)
     {
         var id = message.CandidateId;
+        // Placement events about the person are keyed by their id and may carry free text about them:
+        // sent ones are history the broker already has, unsent ones are of no use to services that erased them.
+        await Db.Set<OutboxMessage>().Where(m => m.AggregateId == id.ToString()).ExecuteDeleteAsync(cancellationToken);
         var engagements = await Db.Engagements.Where(e => e.CandidateIds.Contains(id)).ToListAsync(cancellationToken);
         foreach (var e in engagements)
         {
@@ -43,7 +51,7 @@ public sealed class CandidateErasedConsumer(EngagementsDbContext db, TimeProvide
                 e.History = [.. e.History.Select(t => t.Reason?.Contains(reason[1].Trim(), StringComparison.Ordinal) == true ? t with { Reason = t.Reason.Replace(reason[1].Trim(), Erased, StringComparison.Ordinal) } : t)];
             }
 
-            e.Reviews = [.. e.Reviews.Select(r => theirs.Any(p => r.HeldOn >= p.StartDate && r.HeldOn <= (p.EndedOn ?? p.EndDate)) && r.Notes is not null ? r with { Notes = Erased } : r)];
+            e.Reviews = [.. e.Reviews.Select(r => r.Notes is not null && theirs.Any(p => RecordedDuring(r, p)) ? r with { Notes = Erased } : r)];
             e.Placements = [.. e.Placements.Select(p => p.CandidateId != id ? p : p with { FullName = null, EndReason = p.EndReason?.Split(':', 2)[0] })];
             if (e.ShadowManager?.CandidateId == id)
             {

@@ -2,6 +2,7 @@ using InterimPlatform.Contracts.Candidates.V1;
 using InterimPlatform.Matching.Data;
 using InterimPlatform.Matching.Ranking;
 using InterimPlatform.Messaging.Inbox;
+using InterimPlatform.Messaging.Outbox;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
 
@@ -99,5 +100,8 @@ public sealed class CandidateErasedConsumer(MatchingDbContext db, TimeProvider t
         await Db.Database.ExecuteSqlAsync(
             $"UPDATE shortlist_overrides SET reason = '[erased]' WHERE candidate_id = {message.CandidateId}",
             cancellationToken);
+        // Shortlist events already sent named the person; the broker has delivered them, the copies kept here go.
+        var mention = message.CandidateId.ToString();
+        await Db.Set<OutboxMessage>().Where(m => m.SentAt != null && m.Payload.Contains(mention)).ExecuteDeleteAsync(cancellationToken);
     }
 }

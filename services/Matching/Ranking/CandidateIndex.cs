@@ -45,7 +45,7 @@ public sealed class CandidateIndex
         Weights = weights;
         foreach (var currency in weights.EurPerUnit.Keys)
         {
-            Terms.Intern(currency);
+            Terms.Intern(currency.Trim().ToUpperInvariant());
         }
     }
 
@@ -270,7 +270,7 @@ public sealed class CandidateIndex
         public IEnumerable<Ranked> Items => _heap.Take(_count);
 
         /// <summary>Cheap pre-check on the total alone, before building the entry to offer.</summary>
-        public bool WouldTake(long total) => _count < _heap.Length || total >= _heap[0].Total;
+        public bool WouldTake(long total) => _count < _heap.Length || (_heap.Length > 0 && total >= _heap[0].Total);
 
         public void Offer(Ranked ranked)
         {

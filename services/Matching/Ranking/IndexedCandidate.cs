@@ -80,7 +80,7 @@ internal sealed class IndexedCandidate
             Mobility = (byte)((profile.RemotePossible ? Remote : 0) | (profile.WillingToTravel ? Travel : 0) | (profile.WillingToRelocate ? Relocate : 0)),
             Country = terms.Intern(profile.Country.Trim().ToUpperInvariant()),
             Currency = profile.Currency is null ? Terms.None : terms.Intern(profile.Currency.Trim().ToUpperInvariant()),
-            DayRateCents = profile.DayRate is { } rate && rate >= 0 ? (long)Math.Round(rate * 100m) : -1,
+            DayRateCents = profile.DayRate is { } rate && rate >= 0 ? (long)Math.Round(rate * 100m, MidpointRounding.AwayFromZero) : -1,
             Industries = SortedIds(profile.Industries, terms),
             Skills = SortedIds(profile.Skills, terms),
             Languages = [.. profile.Languages

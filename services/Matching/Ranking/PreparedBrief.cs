@@ -81,7 +81,7 @@ internal sealed class PreparedBrief
             Languages = [.. brief.Languages.Select(l => (terms.Find(l.Code.Trim().ToLowerInvariant()), RankingVocabulary.LanguageRank(l.MinimumLevel)))],
             MustHaveSkills = [.. brief.MustHaveSkills.Select(Terms.Normalise).Where(s => s.Length > 0).Distinct().Select(terms.Find)],
             NiceToHaveSkills = nice,
-            BudgetMaxCents = brief.Budget is { } budget ? (long)Math.Round(budget.Max * 100m) : -1,
+            BudgetMaxCents = brief.Budget is { } budget ? (long)Math.Round(budget.Max * 100m, MidpointRounding.AwayFromZero) : -1,
             BudgetCurrency = brief.Budget is { } b ? terms.Find(b.Currency.Trim().ToUpperInvariant()) : Terms.None,
             Excluded = request.ExcludedCandidateIds.ToFrozenSet(),
             EurMicrosPerUnit = weights.EurMicrosPerUnit()

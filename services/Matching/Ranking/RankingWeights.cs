@@ -111,5 +111,5 @@ public sealed class RankingWeights
     }
 
     internal FrozenDictionary<string, long> EurMicrosPerUnit() =>
-        EurPerUnit.ToFrozenDictionary(r => r.Key, r => (long)Math.Round(r.Value * 1_000_000m), StringComparer.Ordinal);
+        EurPerUnit.ToFrozenDictionary(r => r.Key.Trim().ToUpperInvariant(), r => (long)Math.Round(r.Value * 1_000_000m, MidpointRounding.AwayFromZero), StringComparer.Ordinal);
 }
