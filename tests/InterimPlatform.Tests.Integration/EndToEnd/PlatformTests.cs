@@ -89,16 +89,7 @@ public sealed class PlatformTests
             using var client = new HttpClient { BaseAddress = host.GatewayUrl };
             var overQualified = await CreateAsync(client, CandidateSamples.Cfo("Over Qualified", "over.qualified@example.se") with { Levels = ["executive"] });
             var perfectMatch = await CreateAsync(client, CandidateSamples.Cfo("Perfect Match", "perfect.match@example.se") with { Levels = ["senior-management"] });
-            foreach (var step in new object[]
-            {
-                new { to = "screened", reason = "Intro call" },
-                new { to = "interviewed", reason = "Partner interview", traitScores = Candidates.Vetting.InterviewTraits.All.ToDictionary(t => t, _ => 5) },
-                new { to = "references-checked", reason = "Two former CEOs" },
-                new { to = "approved", reason = "Vetting committee" },
-            })
-            {
-                Assert.Equal(HttpStatusCode.OK, (await client.PostAsJsonAsync($"/api/candidates/{overQualified}/vetting", step)).StatusCode);
-            }
+            await ApproveAsync(client, overQualified);
 
             await WaitForMatchingAsync(client, perfectMatch);
             await Eventually.GetAsync(
@@ -135,6 +126,111 @@ public sealed class PlatformTests
         {
             await host.DisposeAsync();
             host.DeleteStateFolder();
+        }
+    }
+
+    [Fact]
+    public async Task One_engagement_goes_from_draft_to_completed_through_the_gateway_and_the_other_services_follow()
+    {
+        var host = AppHostProcess.Start();
+        try
+        {
+            await host.WaitUntilHealthyAsync();
+            using var client = new HttpClient { BaseAddress = host.GatewayUrl };
+            var today = DateOnly.FromDateTime(DateTime.UtcNow);
+            var interim = await CreateAsync(client, CandidateSamples.Cfo("Astrid Interim", "astrid.interim@example.se"));
+            await ApproveAsync(client, interim);
+            await Eventually.GetAsync(
+                async () => JsonDocument.Parse(await WaitForMatchingAsync(client, interim)).RootElement.GetProperty("vetting").GetProperty("status").GetString() == "approved" ? "approved" : null,
+                TimeSpan.FromSeconds(30),
+                "Matching to see the approval");
+
+            var organisation = await ReadAsync(await client.PostAsJsonAsync("/api/engagements/clients", new { name = "Nordic Foods AB", industry = "manufacturing" }));
+            var clientId = organisation.GetProperty("id").GetGuid();
+            var sponsor = await ReadAsync(await client.PostAsJsonAsync($"/api/engagements/clients/{clientId}/contacts", new { name = "Karin Lund", role = "CEO", hasAuthority = true }));
+            var brief = new
+            {
+                engagementType = "crisis", level = "senior-management", discipline = "finance", industry = "manufacturing", country = "SE", remotePossible = true,
+                languages = new[] { new { code = "en", minimumLevel = "professional" } }, mustHaveSkills = Array.Empty<string>(), niceToHaveSkills = new[] { "cash management" },
+                startDate = today.AddDays(30), durationWeeks = 20, daysPerWeek = 5, budget = new { min = 1000, max = 1500, currency = "EUR" },
+            };
+            var engagement = await ReadAsync(await client.PostAsJsonAsync("/api/engagements", new
+            {
+                clientId, title = "Interim CFO", brief, situation = "The CFO left during a refinancing.",
+                sponsorContactId = sponsor.GetProperty("id").GetGuid(), exitPlan = "Hand over to the permanent CFO with a two-week overlap.",
+            }));
+            var id = engagement.GetProperty("id").GetGuid();
+            await ActAsync(client, id, "transitions", new { to = "intake", reason = "Situation analysis" });
+            await ActAsync(client, id, "shortlisting", new { reason = "Brief agreed with the sponsor" });
+            engagement = JsonDocument.Parse(await Eventually.GetAsync(
+                async () => await client.GetStringAsync($"/api/engagements/{id}") is var e && JsonDocument.Parse(e).RootElement.GetProperty("state").GetString() == "shortlist-ready" ? e : null,
+                TimeSpan.FromSeconds(30),
+                "Matching's shortlist")).RootElement;
+            var shortlisted = engagement.GetProperty("shortlist").GetProperty("candidates")[0];
+            Assert.Equal(interim, shortlisted.GetProperty("candidateId").GetGuid());
+            Assert.Contains(shortlisted.GetProperty("criteria").EnumerateArray(), c => c.GetProperty("criterion").GetString() == "level" && c.GetProperty("evidence").GetString()!.Length > 0);
+
+            await ActAsync(client, id, "proposals", new { candidateIds = new[] { interim } });
+            await ActAsync(client, id, $"proposals/{interim}/decision", new { decision = "accepted" });
+            await ActAsync(client, id, "placement", new { candidateId = interim, startDate = today.AddDays(30), endDate = today.AddDays(170), dayRate = 1400, currency = "EUR" });
+            await Eventually.GetAsync(
+                async () => (await client.GetFromJsonAsync<JsonElement>($"/api/candidates/{interim}")).GetProperty("availability").GetProperty("availableFrom").GetString() == today.AddDays(171).ToString("yyyy-MM-dd") ? "unavailable" : null,
+                TimeSpan.FromSeconds(30),
+                "Candidates to mark the interim unavailable for the placement");
+            var elsewhere = await ReadAsync(await client.PostAsJsonAsync("/api/matching/rankings", new { brief, top = 5 }));
+            Assert.Equal(1, elsewhere.GetProperty("filteredOut").GetProperty("placed-elsewhere").GetInt32());
+
+            await ActAsync(client, id, "activation", new { shadowManager = new { name = "Erik Holm" }, reviewEveryWeeks = 4 });
+            await ActAsync(client, id, "reviews", new { heldOn = today, attendees = new[] { "client", "interim-manager", "shadow-manager" }, ratings = new { progress = 4 }, notes = "On track" });
+            await ActAsync(client, id, "transitions", new { to = "handover", reason = "Permanent CFO starts" });
+            var completed = await ActAsync(client, id, "completion", new { outcome = "exceeded", clientRating = 5 });
+            Assert.Equal("completed", completed.GetProperty("state").GetString());
+
+            await Eventually.GetAsync(
+                async () => (await client.GetFromJsonAsync<JsonElement>($"/api/candidates/{interim}")).GetProperty("trackRecord").GetArrayLength() == 2 ? "grown" : null,
+                TimeSpan.FromSeconds(30),
+                "the track record to grow in Candidates");
+            await Eventually.GetAsync(
+                async () => JsonDocument.Parse(await WaitForMatchingAsync(client, interim)).RootElement.GetProperty("profile").GetProperty("trackRecord").GetArrayLength() == 2 ? "grown" : null,
+                TimeSpan.FromSeconds(30),
+                "the track record to reach Matching");
+            var history = await client.GetFromJsonAsync<JsonElement>($"/api/engagements/{id}/history");
+            Assert.Equal(
+                ["draft", "intake", "shortlisting", "shortlist-ready", "proposed", "placed", "active", "handover", "completed"],
+                history.EnumerateArray().Select(t => t.GetProperty("to").GetString()));
+        }
+        finally
+        {
+            await host.DisposeAsync();
+            host.DeleteStateFolder();
+        }
+    }
+
+    private static async Task<JsonElement> ActAsync(HttpClient client, Guid engagement, string action, object body)
+    {
+        var response = await client.PostAsJsonAsync($"/api/engagements/{engagement}/{action}", body);
+        Assert.True(response.IsSuccessStatusCode, $"{action}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        return await response.Content.ReadFromJsonAsync<JsonElement>();
+    }
+
+    private static async Task<JsonElement> ReadAsync(HttpResponseMessage response)
+    {
+        Assert.True(response.IsSuccessStatusCode, $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        return await response.Content.ReadFromJsonAsync<JsonElement>();
+    }
+
+    /// <summary>Takes a candidate through vetting to approved, as recruiters would.</summary>
+    private static async Task ApproveAsync(HttpClient client, Guid candidate)
+    {
+        foreach (var step in new object[]
+        {
+            new { to = "screened", reason = "Intro call" },
+            new { to = "interviewed", reason = "Partner interview", traitScores = Candidates.Vetting.InterviewTraits.All.ToDictionary(t => t, _ => 5) },
+            new { to = "references-checked", reason = "Two former CEOs" },
+            new { to = "approved", reason = "Vetting committee" },
+        })
+        {
+            Assert.Equal(HttpStatusCode.OK, (await client.PostAsJsonAsync($"/api/candidates/{candidate}/vetting", step)).StatusCode);
         }
     }
 
