@@ -34,7 +34,8 @@ public static class EngagementEndpoints
 
         engagements.MapGet("/{id:guid}", GetAsync).WithName("GetEngagement")
             .WithSummary("An engagement with its brief, intake conditions, shortlist, proposals, placements, reviews and SLA")
-            .WithDescription("The ETag header is the engagement's version: send it as If-Match when you change it.");
+            .WithDescription("The ETag header is the engagement's version: send it as If-Match when you change it.")
+            .Produces<EngagementView>().ProducesProblem(StatusCodes.Status404NotFound);
 
         engagements.MapGet("/", ListAsync).WithName("ListEngagements")
             .WithSummary("Engagements, newest first; filter by state, engagement type, client, at risk or breached");

@@ -237,6 +237,30 @@ public sealed class EngagementsServiceTests(PlatformServers servers) : IAsyncLif
         Assert.Equal(["brief.durationWeeks", "brief.level", "title"], problem.RootElement.GetProperty("errors").EnumerateObject().Select(e => e.Name).Order());
     }
 
+    [Fact]
+    public async Task The_OpenAPI_document_lists_every_endpoint_with_examples()
+    {
+        var document = await _client.GetFromJsonAsync<JsonElement>("/openapi/v1.json");
+
+        var paths = document.GetProperty("paths").EnumerateObject().Select(p => p.Name).ToHashSet();
+        Assert.Superset(
+            new HashSet<string>
+            {
+                "/api/engagements", "/api/engagements/{id}", "/api/engagements/{id}/transitions", "/api/engagements/{id}/history",
+                "/api/engagements/{id}/shortlisting", "/api/engagements/{id}/shortlist", "/api/engagements/{id}/shortlist/changes",
+                "/api/engagements/{id}/proposals", "/api/engagements/{id}/proposals/{candidateId}/decision", "/api/engagements/{id}/placement",
+                "/api/engagements/{id}/activation", "/api/engagements/{id}/diagnostic", "/api/engagements/{id}/reviews", "/api/engagements/{id}/replacement",
+                "/api/engagements/{id}/completion", "/api/engagements/reviews/overdue", "/api/engagements/sla/at-risk", "/api/engagements/sla/breached",
+                "/api/engagements/sla/kpis", "/api/engagements/clients", "/api/engagements/clients/{id}", "/api/engagements/clients/{id}/contacts",
+                "/api/engagements/messaging/error-queues",
+            },
+            paths);
+        var schemas = document.GetProperty("components").GetProperty("schemas");
+        Assert.Equal("Interim CFO during the ERP migration", schemas.GetProperty("EngagementRequest").GetProperty("examples")[0].GetProperty("title").GetString());
+        Assert.Equal("achieved", schemas.GetProperty("CompletionRequest").GetProperty("examples")[0].GetProperty("outcome").GetString());
+        Assert.True(schemas.TryGetProperty("EngagementView", out _));
+    }
+
     private async Task<(EngagementView Engagement, Guid Interim)> ActiveEngagementAsync(string name = "Maria Lind")
     {
         var engagement = await OpenAsync();
