@@ -66,7 +66,7 @@ public static class ClientEndpoints
     internal static async Task<Results<Ok<ClientView>, NotFound>> GetAsync(Guid id, EngagementsDbContext db, CancellationToken cancellationToken) =>
         await db.Clients.AsNoTracking().FirstOrDefaultAsync(c => c.Id == id, cancellationToken) is { } client ? TypedResults.Ok(ClientView.From(client)) : TypedResults.NotFound();
 
-    internal static async Task<Results<Created<ClientContact>, NotFound, ValidationProblem>> AddContactAsync(
+    internal static async Task<Results<Created<ClientContact>, NotFound, ValidationProblem, ProblemHttpResult>> AddContactAsync(
         Guid id, ContactRequest request, EngagementsDbContext db, TimeProvider timeProvider, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
@@ -97,7 +97,15 @@ public static class ClientEndpoints
 
         var contact = new ClientContact(SequentialGuid.Next(timeProvider.GetUtcNow()), request.Name!.Trim(), request.Role?.Trim(), request.Email?.Trim(), request.Phone?.Trim(), request.HasAuthority);
         client.Contacts = [.. client.Contacts, contact];
-        await db.SaveChangesAsync(cancellationToken);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Changed meanwhile", detail: $"Client {id} was changed by another request at the same time; retry.");
+        }
+
         return TypedResults.Created($"/api/engagements/clients/{id}", contact);
     }
 }

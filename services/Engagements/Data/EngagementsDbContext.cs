@@ -1,5 +1,6 @@
 using InterimPlatform.Engagements.Clients;
 using InterimPlatform.Engagements.Desk;
+using InterimPlatform.Engagements.Privacy;
 using InterimPlatform.Messaging;
 using InterimPlatform.Messaging.Outbox;
 using Microsoft.EntityFrameworkCore;
@@ -13,6 +14,8 @@ public sealed class EngagementsDbContext(DbContextOptions<EngagementsDbContext> 
     public DbSet<Engagement> Engagements => Set<Engagement>();
 
     public DbSet<Client> Clients => Set<Client>();
+
+    public DbSet<ErasedCandidate> ErasedCandidates => Set<ErasedCandidate>();
 
     /// <summary>Queues an integration event about <paramref name="aggregateId"/>, committed with the next SaveChanges.</summary>
     public void Publish<T>(T @event, Guid aggregateId, DateTimeOffset now) where T : class =>
@@ -56,6 +59,12 @@ public sealed class EngagementsDbContext(DbContextOptions<EngagementsDbContext> 
             engagement.HasIndex(e => e.PendingMatchRequestId);
             // Erasure finds every engagement that mentions a person.
             engagement.HasIndex(e => e.CandidateIds).HasMethod("gin");
+        });
+        modelBuilder.Entity<ErasedCandidate>(erased =>
+        {
+            erased.ToTable("erased_candidates");
+            erased.HasKey(e => e.CandidateId);
+            erased.Property(e => e.CandidateId).ValueGeneratedNever();
         });
         modelBuilder.AddOutboxAndInbox();
     }

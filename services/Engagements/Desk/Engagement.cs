@@ -136,6 +136,7 @@ public sealed record ShortlistCandidate(
     int? Rank,
     decimal? Score,
     IReadOnlyList<CriterionScore> Criteria,
+    IReadOnlyList<string> Flags,
     bool Removed,
     string? ChangeReason,
     string? ChangedBy);
@@ -156,7 +157,8 @@ public sealed record PlacementRecord(
     bool FeeWaived,
     DateTimeOffset PlacedAt,
     DateOnly? EndedOn = null,
-    string? EndReason = null);
+    string? EndReason = null,
+    DateTimeOffset? EndedAt = null);
 
 /// <summary>The vetted person who shadows the interim manager.</summary>
 public sealed record ShadowManager(Guid? CandidateId, string Name);

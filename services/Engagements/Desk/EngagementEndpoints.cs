@@ -2,6 +2,7 @@ using System.Text.Json;
 using InterimPlatform.Contracts.Matching.V1;
 using InterimPlatform.Engagements.Data;
 using InterimPlatform.Engagements.Placement;
+using InterimPlatform.Engagements.Shortlisting;
 using InterimPlatform.Engagements.Sla;
 using InterimPlatform.Messaging.Outbox;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -146,9 +147,15 @@ public static class EngagementEndpoints
             return EngagementDesk.Invalid("clientId", "An engagement stays with its client.");
         }
 
-        if (!EngagementState.IsOpen(engagement.State) || (!SameBrief(request.Brief, engagement.Brief) && engagement.State is EngagementState.Placed or EngagementState.Active or EngagementState.Handover))
+        var briefChanged = !SameBrief(request.Brief, engagement.Brief);
+        if (!EngagementState.IsOpen(engagement.State) || (briefChanged && engagement.Placements.Count > 0))
         {
-            return EngagementDesk.Problem(StatusCodes.Status409Conflict, "Not editable now", $"In state '{engagement.State}' the brief can no longer change{(EngagementState.IsOpen(engagement.State) ? " (open a replacement instead)" : "")}.");
+            return EngagementDesk.Problem(StatusCodes.Status409Conflict, "Not editable now", $"The brief is frozen once a placement was made (a replacement shortlists with the original brief); this engagement is '{engagement.State}'.");
+        }
+
+        if (request.Brief is null && engagement.State is not (EngagementState.Draft or EngagementState.Intake))
+        {
+            return EngagementDesk.Invalid("brief", "Past intake an engagement keeps a brief: change it, do not remove it.");
         }
 
         if (await SponsorProblemAsync(desk, engagement.ClientId, request.SponsorContactId, cancellationToken) is { } problem)
@@ -158,6 +165,12 @@ public static class EngagementEndpoints
 
         engagement.Title = request.Title!.Trim();
         Apply(engagement, request);
+        if (briefChanged && engagement.State == EngagementState.Shortlisting)
+        {
+            // The answer to the old brief would be stale: ask again, and only the new answer counts.
+            ShortlistingEndpoints.RequestMatch(desk, engagement, 20, includeCandidatesInVetting: false, CallerIdentity.Actor(http));
+        }
+
         return await desk.SaveAsync(engagement, http, cancellationToken);
     }
 

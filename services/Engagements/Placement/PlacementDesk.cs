@@ -101,9 +101,14 @@ public static class PlacementDesk
         }
 
         var onShortlist = engagement.Shortlist?.Candidates.Where(c => !c.Removed).ToDictionary(c => c.CandidateId) ?? [];
-        if (request.CandidateIds.FirstOrDefault(c => !onShortlist.ContainsKey(c)) is var missing && missing != Guid.Empty)
+        if (request.CandidateIds.Where(c => !onShortlist.ContainsKey(c)).Select(c => (Guid?)c).FirstOrDefault() is { } missing)
         {
             return EngagementDesk.Problem(StatusCodes.Status409Conflict, "Not on the shortlist", $"Candidate {missing} is not on the shortlist: add them by hand first.");
+        }
+
+        if (request.CandidateIds.Where(engagement.ExcludedCandidateIds.Contains).Select(c => (Guid?)c).FirstOrDefault() is { } excluded)
+        {
+            return EngagementDesk.Problem(StatusCodes.Status409Conflict, "Excluded", $"Candidate {excluded} was replaced on this engagement and cannot be proposed for it again.");
         }
 
         var now = desk.Now;
@@ -150,9 +155,9 @@ public static class PlacementDesk
     internal static async Task<IResult> PlaceAsync(Guid id, PlacementRequest request, HttpContext http, EngagementDesk desk, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
-        if (request.EndDate < request.StartDate || request.StartDate == default)
+        if (request.EndDate < request.StartDate || Math.Abs(request.StartDate.DayNumber - desk.Today.DayNumber) > 3660 || request.EndDate.DayNumber - request.StartDate.DayNumber > 3660)
         {
-            errors["endDate"] = ["A start date, and an end date on or after it."];
+            errors["endDate"] = ["A start date within ten years of today, and an end date on or after it, at most ten years later."];
         }
 
         if (request.DayRate is <= 0 or > 1_000_000)
@@ -377,17 +382,17 @@ public static class PlacementDesk
 
         var placement = engagement.CurrentPlacement!;
         var now = desk.Now;
-        var endedOn = EndCurrentPlacement(desk, engagement, "completed");
+        var endedOn = EndCurrentPlacement(desk, engagement, string.IsNullOrWhiteSpace(request.Notes) ? "completed" : "completed: " + request.Notes.Trim());
         var client = await desk.Db.Clients.AsNoTracking().FirstAsync(c => c.Id == engagement.ClientId, cancellationToken);
         var brief = engagement.Brief!;
         var months = Math.Max(1, (int)Math.Round((endedOn.DayNumber - placement.StartDate.DayNumber + 1) / 30.4));
         desk.Db.Publish(new AssignmentCompleted(
-            placement.Id, engagement.Id, placement.CandidateId, brief.Industry ?? client.Industry ?? "unspecified", engagement.Title,
+            placement.Id, engagement.Id, placement.CandidateId, brief.Industry ?? client.Industry ?? "unspecified", engagement.Title[..Math.Min(engagement.Title.Length, 100)],
             brief.EngagementType, brief.Level, months, request.Outcome, request.ClientRating, endedOn, now), placement.CandidateId, now);
         engagement.Outcome = request.Outcome;
         engagement.ClientRating = request.ClientRating;
         engagement.NextReviewDue = null;
-        engagement.MoveTo(EngagementState.Completed, CallerIdentity.Actor(http), request.Notes?.Trim() ?? $"completed: {request.Outcome}", now);
+        engagement.MoveTo(EngagementState.Completed, CallerIdentity.Actor(http), $"{request.Outcome}{(string.IsNullOrWhiteSpace(request.Notes) ? "" : ": " + request.Notes.Trim())}", now);
         return await desk.SaveAsync(engagement, http, cancellationToken);
     }
 
@@ -397,7 +402,7 @@ public static class PlacementDesk
         var current = engagement.CurrentPlacement!;
         var endedOn = desk.Today < current.EndDate ? desk.Today : current.EndDate;
         var now = desk.Now;
-        engagement.Placements = [.. engagement.Placements.Select(p => p.Id == current.Id ? p with { EndedOn = endedOn, EndReason = reason } : p)];
+        engagement.Placements = [.. engagement.Placements.Select(p => p.Id == current.Id ? p with { EndedOn = endedOn, EndReason = reason, EndedAt = now } : p)];
         desk.Db.Publish(new PlacementEnded(current.Id, engagement.Id, current.CandidateId, endedOn, reason, now), current.CandidateId, now);
         return endedOn;
     }

@@ -19,11 +19,13 @@ public sealed class CandidateErasedConsumer(EngagementsDbContext db, TimeProvide
 
     /// <summary>A review recorded while the placement was the engagement's current one is about its interim.</summary>
     private static bool RecordedDuring(ProgressReview review, PlacementRecord placement) =>
-        review.RecordedAt >= placement.PlacedAt && (placement.EndedOn is not { } ended || DateOnly.FromDateTime(review.RecordedAt.UtcDateTime) <= ended);
+        review.RecordedAt >= placement.PlacedAt && (placement.EndedAt is not { } ended || review.RecordedAt <= ended);
 
     protected override async Task HandleAsync(CandidateErased message, ConsumeContext<CandidateErased> context, CancellationToken cancellationToken)
     {
         var id = message.CandidateId;
+        // Remembered so that a shortlist still on its way cannot bring the name back.
+        await Db.Database.ExecuteSqlAsync($"INSERT INTO erased_candidates (candidate_id, erased_at) VALUES ({id}, {message.ErasedAt}) ON CONFLICT DO NOTHING", cancellationToken);
         // Placement events about the person are keyed by their id and may carry free text about them:
         // sent ones are history the broker already has, unsent ones are of no use to services that erased them.
         await Db.Set<OutboxMessage>().Where(m => m.AggregateId == id.ToString()).ExecuteDeleteAsync(cancellationToken);
@@ -59,4 +61,12 @@ public sealed class CandidateErasedConsumer(EngagementsDbContext db, TimeProvide
             }
         }
     }
+}
+
+/// <summary>A candidate who was erased: only the id (no longer linked to anyone) and when.</summary>
+public sealed class ErasedCandidate
+{
+    public Guid CandidateId { get; init; }
+
+    public DateTimeOffset ErasedAt { get; init; }
 }

@@ -61,6 +61,12 @@ public static class ShortlistingEndpoints
             return illegal;
         }
 
+        if (engagement.State is not (EngagementState.Intake or EngagementState.Shortlisting or EngagementState.ShortlistReady or EngagementState.Proposed))
+        {
+            // From placed or active, shortlisting restarts only through a replacement, which ends the placement first.
+            return EngagementDesk.Problem(StatusCodes.Status409Conflict, "Placement in force", $"An engagement in state '{engagement.State}' has an interim in place: open a replacement (POST …/replacement) to shortlist again.");
+        }
+
         if (!EngagementView.ConditionsOf(engagement).ClearBrief)
         {
             return EngagementDesk.Problem(StatusCodes.Status409Conflict, "No clear brief", "Shortlisting needs a complete brief (engagement type, level, discipline, start date, duration …): PUT it first.");
@@ -115,7 +121,7 @@ public static class ShortlistingEndpoints
         }
 
         var candidates = shortlist.Candidates.ToList();
-        var entry = existing >= 0 ? candidates[existing] : new ShortlistCandidate(change.CandidateId, null, null, null, [], false, null, null);
+        var entry = existing >= 0 ? candidates[existing] : new ShortlistCandidate(change.CandidateId, null, null, null, [], [], false, null, null);
         entry = entry with { Removed = removed, ChangeReason = change.Reason.Trim(), ChangedBy = actor };
         if (existing >= 0)
         {
@@ -148,9 +154,14 @@ public sealed class ShortlistProducedConsumer(EngagementsDbContext db, TimeProvi
         }
 
         var now = TimeProvider.GetUtcNowForStorage();
-        // Candidates a recruiter added by hand stay on a re-run shortlist.
-        var byHand = engagement.Shortlist?.Candidates.Where(c => c.Rank is null && !c.Removed).ToList() ?? [];
-        var ranked = message.Candidates.Select(c => new ShortlistCandidate(c.CandidateId, c.FullName, c.Rank, c.Score, c.Criteria, false, null, null)).ToList();
+        // A person erased while this shortlist was on its way keeps their rank, but not their name or the evidence about them.
+        var ids = message.Candidates.Select(c => c.CandidateId).ToList();
+        var erased = (await Db.ErasedCandidates.Where(e => ids.Contains(e.CandidateId)).Select(e => e.CandidateId).ToListAsync(cancellationToken)).ToHashSet();
+        // Candidates a recruiter added by hand stay on a re-run shortlist, unless they were since replaced on it.
+        var byHand = engagement.Shortlist?.Candidates.Where(c => c.Rank is null && !c.Removed && !engagement.ExcludedCandidateIds.Contains(c.CandidateId)).ToList() ?? [];
+        var ranked = message.Candidates.Select(c => erased.Contains(c.CandidateId)
+            ? new ShortlistCandidate(c.CandidateId, null, c.Rank, c.Score, [.. c.Criteria.Select(k => k with { Evidence = "" })], c.Flags, false, null, null)
+            : new ShortlistCandidate(c.CandidateId, c.FullName, c.Rank, c.Score, c.Criteria, c.Flags, false, null, null)).ToList();
         engagement.Shortlist = new EngagementShortlist(message.ShortlistId, message.RequestId, message.WeightsVersion, message.ProducedAt,
             [.. ranked, .. byHand.Where(h => ranked.All(r => r.CandidateId != h.CandidateId))]);
         foreach (var candidate in ranked)

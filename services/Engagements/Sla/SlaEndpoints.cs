@@ -54,6 +54,13 @@ public static class SlaEndpoints
 
     internal static async Task<Results<Ok<SlaKpis>, ValidationProblem>> KpisAsync(EngagementDesk desk, CancellationToken cancellationToken, DateOnly? from = null, DateOnly? to = null)
     {
+        var earliest = new DateOnly(2000, 1, 1);
+        var latest = new DateOnly(2100, 1, 1);
+        if (from < earliest || from > latest || to < earliest || to > latest)
+        {
+            return EngagementDesk.Invalid("from", "Dates between 2000-01-01 and 2100-01-01.");
+        }
+
         var until = to ?? desk.Today.AddDays(1);
         var since = from ?? until.AddDays(-90);
         if (since >= until || until.DayNumber - since.DayNumber > 3660)
@@ -133,24 +140,34 @@ public sealed class SlaWatch(IServiceScopeFactory scopes, TimeProvider timeProvi
         var announced = 0;
         foreach (var engagement in open)
         {
-            foreach (var milestone in SlaClock.Milestones(engagement, options.Value, now).Where(m => m.Status is "breached" or "missed"))
+            var breaches = SlaClock.Milestones(engagement, options.Value, now)
+                .Where(m => m.Status is "breached" or "missed" && !engagement.BreachesPublished.Contains(m.Milestone))
+                .ToList();
+            if (breaches.Count == 0)
             {
-                if (!engagement.BreachesPublished.Contains(milestone.Milestone))
+                continue;
+            }
+
+            engagement.BreachesPublished = [.. engagement.BreachesPublished, .. breaches.Select(b => b.Milestone)];
+            foreach (var breach in breaches)
+            {
+                db.Publish(new SlaBreached(engagement.Id, breach.Milestone, breach.DueAt, now), engagement.Id, now);
+            }
+
+            // One engagement at a time: one changed meanwhile does not hold back the others' announcements.
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+                announced += breaches.Count;
+            }
+            catch (DbUpdateConcurrencyException)
+            {
+                // The next scan sees it afresh; the others' changes stay tracked.
+                foreach (var entry in db.ChangeTracker.Entries().Where(e => e.Entity == engagement || e.State == EntityState.Added).ToList())
                 {
-                    engagement.BreachesPublished = [.. engagement.BreachesPublished, milestone.Milestone];
-                    db.Publish(new SlaBreached(engagement.Id, milestone.Milestone, milestone.DueAt, now), engagement.Id, now);
-                    announced++;
+                    entry.State = EntityState.Detached;
                 }
             }
-        }
-
-        try
-        {
-            await db.SaveChangesAsync(cancellationToken);
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            return 0; // an engagement changed meanwhile: the next scan sees it afresh
         }
 
         return announced;

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using InterimPlatform.Contracts.Candidates.V1;
 using InterimPlatform.Matching.Data;
 using InterimPlatform.Matching.Ranking;
@@ -88,7 +89,12 @@ public sealed class CandidateErasedConsumer(MatchingDbContext db, TimeProvider t
 
     protected override async Task HandleAsync(CandidateErased message, ConsumeContext<CandidateErased> context, CancellationToken cancellationToken)
     {
-        (await FindOrAddAsync(message.CandidateId, cancellationToken)).Erase();
+        // Waits for rankings that hold this row FOR SHARE (Shortlisting.DropErasedAsync) to commit, so the
+        // shortlist updates below see their entries; rankings after this see the tombstone.
+        await Db.Database.ExecuteSqlAsync($"SELECT 1 FROM pool_candidates WHERE candidate_id = {message.CandidateId} FOR UPDATE", cancellationToken);
+        var candidate = await FindOrAddAsync(message.CandidateId, cancellationToken);
+        var name = candidate.Profile?.FullName;
+        candidate.Erase();
         await Db.Database.ExecuteSqlAsync(
             $$"""
             UPDATE shortlist_entries
@@ -100,8 +106,15 @@ public sealed class CandidateErasedConsumer(MatchingDbContext db, TimeProvider t
         await Db.Database.ExecuteSqlAsync(
             $"UPDATE shortlist_overrides SET reason = '[erased]' WHERE candidate_id = {message.CandidateId}",
             cancellationToken);
-        // Shortlist events already sent named the person; the broker has delivered them, the copies kept here go.
-        var mention = message.CandidateId.ToString();
-        await Db.Set<OutboxMessage>().Where(m => m.SentAt != null && m.Payload.Contains(mention)).ExecuteDeleteAsync(cancellationToken);
+        await Db.Placements.Where(p => p.CandidateId == message.CandidateId).ExecuteDeleteAsync(cancellationToken);
+        if (name is not null)
+        {
+            // Shortlist events, sent or still waiting, name the person: the name goes, the ranking stays.
+            var mention = message.CandidateId.ToString();
+            var named = JsonSerializer.Serialize(name, JsonSerializerOptions.Web);
+            await Db.Set<OutboxMessage>()
+                .Where(m => m.Payload.Contains(mention) && m.Payload.Contains(named))
+                .ExecuteUpdateAsync(s => s.SetProperty(m => m.Payload, m => m.Payload.Replace(named, "null")), cancellationToken);
+        }
     }
 }

@@ -45,6 +45,11 @@ public sealed class CandidatePlacedConsumer(MatchingDbContext db, TimeProvider t
             throw new MessageValidationException($"Placement {message.PlacementId} ends ({message.EndDate}) before it starts ({message.StartDate}).");
         }
 
+        if (await Db.PoolCandidates.AnyAsync(c => c.CandidateId == message.CandidateId && c.Erased, cancellationToken))
+        {
+            return; // nothing is kept about an erased person
+        }
+
         var placement = await FindOrAddAsync(message.PlacementId, message.EngagementId, message.CandidateId, cancellationToken);
         placement.FirstDay = message.StartDate;
         placement.LastDay = message.EndDate;

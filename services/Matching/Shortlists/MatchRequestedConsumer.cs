@@ -38,6 +38,7 @@ public sealed class MatchRequestedConsumer(MatchingDbContext db, TimeProvider ti
                 message.EngagementId,
                 message.RequestId,
                 string.IsNullOrWhiteSpace(message.RequestedBy) ? "engagements" : message.RequestedBy[..Math.Min(200, message.RequestedBy.Length)]);
+            await Shortlisting.DropErasedAsync(Db, shortlist, cancellationToken);
             Db.Shortlists.Add(shortlist);
         }
 

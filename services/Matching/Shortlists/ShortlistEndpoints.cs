@@ -90,8 +90,11 @@ public static class ShortlistEndpoints
             request.EngagementId,
             requestId: null,
             CallerIdentity.Actor(http));
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await Shortlisting.DropErasedAsync(db, shortlist, cancellationToken);
         db.Shortlists.Add(shortlist);
         await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
         return TypedResults.Created($"/api/matching/shortlists/{shortlist.Id}", ShortlistViews.View(shortlist));
     }
 

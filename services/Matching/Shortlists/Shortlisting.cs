@@ -2,6 +2,8 @@ using InterimPlatform.Contracts.Matching.V1;
 using InterimPlatform.Matching.Ranking;
 using InterimPlatform.Messaging;
 using InterimPlatform.Messaging.Outbox;
+using InterimPlatform.Matching.Data;
+using Microsoft.EntityFrameworkCore;
 
 namespace InterimPlatform.Matching.Shortlists;
 
@@ -74,6 +76,19 @@ public sealed class Shortlisting(CandidateIndex index, TimeProvider timeProvider
             Criteria = [.. c.Criteria],
             Exclusion = assessment.Exclusion,
         };
+    }
+
+    /// <summary>
+    /// Takes out of a shortlist about to be stored anyone erased since the index ranked them. Holds their pool
+    /// rows FOR SHARE until the caller's transaction commits, so an erasure either finished before (and is seen
+    /// here) or waits and then cleans the stored shortlist itself.
+    /// </summary>
+    public static async Task DropErasedAsync(MatchingDbContext db, Shortlist shortlist, CancellationToken cancellationToken)
+    {
+        var ids = shortlist.Entries.Select(e => e.CandidateId).ToArray();
+        var rows = await db.PoolCandidates.FromSql($"SELECT *, xmin FROM pool_candidates WHERE candidate_id = ANY({ids}) FOR SHARE").AsNoTracking().ToListAsync(cancellationToken);
+        var erased = rows.Where(r => r.Erased).Select(r => r.CandidateId).ToHashSet();
+        shortlist.Entries.RemoveAll(e => erased.Contains(e.CandidateId));
     }
 
     /// <summary>The event Engagements receives for a shortlist it asked for.</summary>

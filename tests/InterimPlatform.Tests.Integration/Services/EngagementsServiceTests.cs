@@ -88,7 +88,7 @@ public sealed class EngagementsServiceTests(PlatformServers servers) : IAsyncLif
         Assert.Equal("completed", engagement.State);
         var completed = await _events.WaitForAsync<AssignmentCompleted>(a => a.EngagementId == engagement.Id);
         Assert.Equal((first, "food", "Interim CFO", "crisis", "achieved", (int?)5), (completed.CandidateId, completed.Sector, completed.Role, completed.EngagementType, completed.Outcome, completed.ClientRating));
-        Assert.Equal("completed", (await _events.WaitForAsync<PlacementEnded>(p => p.EngagementId == engagement.Id)).Reason);
+        Assert.Equal("completed: Handed over", (await _events.WaitForAsync<PlacementEnded>(p => p.EngagementId == engagement.Id)).Reason);
         var history = (await _client.GetFromJsonAsync<List<Transition>>($"/api/engagements/{engagement.Id}/history"))!;
         Assert.Equal(["draft", "intake", "shortlisting", "shortlist-ready", "proposed", "placed", "active", "handover", "completed"], history.Select(t => t.To));
         Assert.All(history.Skip(1).Where(t => t.To != "shortlist-ready"), t => Assert.Equal("recruiter.anna", t.Actor));
@@ -141,6 +141,8 @@ public sealed class EngagementsServiceTests(PlatformServers servers) : IAsyncLif
         var (engagement, interim) = await ActiveEngagementAsync();
         var clockBefore = engagement.SlaClockStartedAt;
         _clock.Advance(TimeSpan.FromDays(30));
+        var rerunWhileActive = await _client.PostAsJsonAsync($"/api/engagements/{engagement.Id}/shortlisting", new ShortlistingRequest(null));
+        Assert.Equal(HttpStatusCode.Conflict, rerunWhileActive.StatusCode); // only a replacement ends the placement and shortlists again
 
         engagement = await PostAsync(engagement, "replacement", new ReplacementRequest("Client wants more ERP depth"));
 
@@ -160,6 +162,8 @@ public sealed class EngagementsServiceTests(PlatformServers servers) : IAsyncLif
 
         var next = Guid.NewGuid();
         engagement = await AnswerAsync(engagement, again, next);
+        var replacedAgain = await SendAsync(HttpMethod.Post, $"/api/engagements/{engagement.Id}/shortlist/changes", new ShortlistChange(interim, "add", "Client changed its mind"), engagement.Version);
+        Assert.Equal(HttpStatusCode.Conflict, replacedAgain.StatusCode);
         engagement = await PostAsync(engagement, "proposals", new ProposalRequest([next]));
         engagement = await PostAsync(engagement, $"proposals/{next}/decision", new DecisionRequest("accepted", null));
         engagement = await PostAsync(engagement, "placement", new PlacementRequest(next, Today.AddDays(35), Today.AddDays(200), 1400m, "EUR"));
@@ -216,12 +220,15 @@ public sealed class EngagementsServiceTests(PlatformServers servers) : IAsyncLif
         engagement = await PostAsync(engagement, "replacement", new ReplacementRequest("Sigrid Erasable lacks ERP depth"));
 
         await PublishAsync(new CandidateErased(interim, DateTimeOffset.UtcNow));
+        // A shortlist that was on its way when the person was erased brings no name back.
+        var rerun = await _events.WaitForAsync<MatchRequested>(r => r.EngagementId == engagement.Id && r.ExcludedCandidateIds.Count == 1);
+        await AnswerAsync(engagement, rerun, interim, name: "Sigrid Erasable");
 
         var after = await GetAsync(engagement.Id);
         Assert.Null(after.Placements.Single().FullName);
         Assert.Equal("replaced", after.Placements.Single().EndReason);
         Assert.Null(after.Shortlist!.Candidates.Single(c => c.CandidateId == interim).FullName);
-        Assert.Equal(8, (await _client.GetFromJsonAsync<List<Transition>>($"/api/engagements/{engagement.Id}/history"))!.Count);
+        Assert.Equal(9, (await _client.GetFromJsonAsync<List<Transition>>($"/api/engagements/{engagement.Id}/history"))!.Count);
         Assert.Equal(0, await PersonalData.CountRowsMentioningAsync(_database, "Sigrid"));
     }
 

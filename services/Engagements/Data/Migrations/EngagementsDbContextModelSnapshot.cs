@@ -245,6 +245,22 @@ namespace InterimPlatform.Engagements.Data.Migrations
                     b.ToTable("engagements", (string)null);
                 });
 
+            modelBuilder.Entity("InterimPlatform.Engagements.Privacy.ErasedCandidate", b =>
+                {
+                    b.Property<Guid>("CandidateId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("candidate_id");
+
+                    b.Property<DateTimeOffset>("ErasedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("erased_at");
+
+                    b.HasKey("CandidateId")
+                        .HasName("pk_erased_candidates");
+
+                    b.ToTable("erased_candidates", (string)null);
+                });
+
             modelBuilder.Entity("InterimPlatform.Messaging.Inbox.InboxMessage", b =>
                 {
                     b.Property<Guid>("MessageId")
