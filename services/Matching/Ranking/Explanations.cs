@@ -118,7 +118,7 @@ internal static class Explanations
                 var industry = Terms.Normalise(brief.Industry!);
                 return Array.BinarySearch(c.Industries, b.Industry) >= 0 ? $"{industry} is one of their industries."
                     : c.TrackRecord.Any(a => a.Sector == b.Industry) ? $"{industry} is not listed, but a past assignment was in it."
-                    : $"No {industry} experience (industries: {Or(string.Join(", ", c.Industries.Select(terms.Name)))}).";
+                    : $"No {industry} experience (industries: {Or(string.Join(", ", c.Industries.Select(terms.Name).Order(StringComparer.Ordinal)))}).";
             }
 
             case Criterion.Skills:
