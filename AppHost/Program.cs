@@ -11,28 +11,34 @@ var postgres = builder.AddPostgres("postgres").WithDataVolume();
 var candidatesDb = postgres.AddDatabase("candidatesdb", databaseName: "candidates");
 var engagementsDb = postgres.AddDatabase("engagementsdb", databaseName: "engagements");
 var matchingDb = postgres.AddDatabase("matchingdb", databaseName: "matching");
+var gatewayDb = postgres.AddDatabase("gatewaydb", databaseName: "gateway");
 
 var messaging = builder.AddRabbitMQ("messaging").WithManagementPlugin().WithDataVolume()
     .WithAmqpPort(builder.Configuration.GetValue("Messaging:AmqpPort", 5672))
     .WithPartnerNetworks(builder.Configuration.GetSection("Partners").Get<string[]>() ?? ["globalise", "nordic-interim"]);
 
 var matching = builder.AddProject("matching", "../services/Matching/InterimPlatform.Matching.csproj")
+    .WithGatewayTrust()
     .WithReference(matchingDb).WaitFor(matchingDb)
     .WithReference(messaging).WaitFor(messaging);
 
 // Candidates publishes what Matching consumes: on a new broker, Matching's queues must be bound before
 // the first event, or that event has nowhere to go.
 var candidates = builder.AddProject("candidates", "../services/Candidates/InterimPlatform.Candidates.csproj")
+    .WithGatewayTrust()
     .WithReference(candidatesDb).WaitFor(candidatesDb)
     .WithReference(messaging).WaitFor(messaging)
     .WaitFor(matching);
 
 var engagements = builder.AddProject("engagements", "../services/Engagements/InterimPlatform.Engagements.csproj")
+    .WithGatewayTrust()
     .WithReference(engagementsDb).WaitFor(engagementsDb)
     .WithReference(messaging).WaitFor(messaging);
 
 builder.AddProject("gateway", "../services/Gateway/InterimPlatform.Gateway.csproj")
     .WithHttpEndpoint(port: builder.Configuration.GetValue("Gateway:Port", 5100))
+    .WithDevelopmentApiKeys()
+    .WithReference(gatewayDb).WaitFor(gatewayDb)
     .WithReference(candidates).WaitFor(candidates)
     .WithReference(engagements).WaitFor(engagements)
     .WithReference(matching).WaitFor(matching);

@@ -95,9 +95,9 @@ public static class ServiceDefaultsExtensions
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.MapHealthChecks(HealthEndpointPath, new HealthCheckOptions { ResponseWriter = WriteHealthReport })
-            .DisableHttpMetrics();
+            .DisableHttpMetrics().AllowAnonymous();
         app.MapHealthChecks(AlivenessEndpointPath, new HealthCheckOptions { Predicate = r => r.Tags.Contains("live") })
-            .DisableHttpMetrics();
+            .DisableHttpMetrics().AllowAnonymous();
         return app;
     }
 

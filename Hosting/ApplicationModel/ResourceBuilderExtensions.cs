@@ -99,4 +99,11 @@ public static class ResourceBuilderExtensions
         builder.Resource.Environment[name] = value;
         return builder;
     }
+
+    /// <summary>An environment variable whose value comes from the state folder (a per-installation secret), read at start.</summary>
+    public static ResourceBuilder<ProjectResource> WithEnvironment(this ResourceBuilder<ProjectResource> builder, string name, Func<State.StateFolder, string> value)
+    {
+        builder.Resource.StateEnvironment[name] = value;
+        return builder;
+    }
 }

@@ -120,5 +120,8 @@ public sealed class ProjectResource(string name, string projectPath) : Resource(
 
     public Dictionary<string, string> Environment { get; } = [];
 
+    /// <summary>Values that come from the installation's state (secrets generated on first run), resolved at start.</summary>
+    public Dictionary<string, Func<State.StateFolder, string>> StateEnvironment { get; } = [];
+
     public string HttpUrl => $"http://{Host}:{Port}";
 }

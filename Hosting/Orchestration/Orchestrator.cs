@@ -242,7 +242,12 @@ internal sealed class Orchestrator(
         }
 
         var (fileName, arguments) = ResolveExecutable(project);
-        var environment = ProjectEnvironment.Build(project, Guid.NewGuid().ToString("N")[..8], options.Otlp);
+        var environment = new Dictionary<string, string>(ProjectEnvironment.Build(project, Guid.NewGuid().ToString("N")[..8], options.Otlp));
+        foreach (var (name, value) in project.StateEnvironment)
+        {
+            environment[name] = value(_state!);
+        }
+
         var process = ManagedProcess.Start(
             new ManagedProcessStartInfo(fileName, arguments)
             {

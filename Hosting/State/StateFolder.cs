@@ -96,7 +96,7 @@ public sealed class StateFolder : IDisposable
     /// Passwords for named accounts (partner users, for example), generated on first use and kept in
     /// <paramref name="fileName"/> (mode 600) to be handed to whoever owns each account.
     /// </summary>
-    public IReadOnlyDictionary<string, string> LoadOrCreateCredentials(string fileName, IEnumerable<string> accounts)
+    public IReadOnlyDictionary<string, string> LoadOrCreateCredentials(string fileName, IEnumerable<string> accounts, Func<string, string>? generate = null)
     {
         var file = System.IO.Path.Combine(Path, fileName);
         var credentials = File.Exists(file)
@@ -107,7 +107,7 @@ public sealed class StateFolder : IDisposable
         {
             if (!credentials.ContainsKey(account))
             {
-                credentials[account] = PlatformSecrets.Generate();
+                credentials[account] = generate?.Invoke(account) ?? PlatformSecrets.Generate();
                 added = true;
             }
         }

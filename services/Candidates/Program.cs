@@ -11,6 +11,7 @@ using InterimPlatform.Messaging.Operations;
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
+builder.AddGatewayTrust();
 builder.AddServiceDbContext<CandidatesDbContext>("candidatesdb");
 builder.AddServiceMessaging<CandidatesDbContext>("candidates", bus =>
 {
@@ -26,7 +27,7 @@ var app = builder.Build();
 await app.MigrateDatabaseAsync<CandidatesDbContext>();
 
 app.MapDefaultEndpoints();
-app.MapOpenApi();
+app.MapOpenApi().AllowAnonymous();
 app.MapErrorQueueEndpoints("candidates");
 app.MapProfileEndpoints();
 app.MapCandidateSearch();

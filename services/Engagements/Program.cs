@@ -11,6 +11,7 @@ using InterimPlatform.Messaging.Operations;
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
+builder.AddGatewayTrust();
 builder.AddServiceDbContext<EngagementsDbContext>("engagementsdb");
 builder.AddServiceMessaging<EngagementsDbContext>("engagements", bus =>
 {
@@ -28,7 +29,7 @@ var app = builder.Build();
 await app.MigrateDatabaseAsync<EngagementsDbContext>();
 
 app.MapDefaultEndpoints();
-app.MapOpenApi();
+app.MapOpenApi().AllowAnonymous();
 app.MapErrorQueueEndpoints("engagements");
 app.MapClientEndpoints();
 app.MapEngagementEndpoints();

@@ -9,6 +9,7 @@ using InterimPlatform.Messaging.Operations;
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
+builder.AddGatewayTrust();
 builder.AddServiceDbContext<MatchingDbContext>("matchingdb");
 
 var weightsSection = builder.Configuration.GetSection("Matching:Weights");
@@ -43,7 +44,7 @@ var app = builder.Build();
 await app.MigrateDatabaseAsync<MatchingDbContext>();
 
 app.MapDefaultEndpoints();
-app.MapOpenApi();
+app.MapOpenApi().AllowAnonymous();
 app.MapErrorQueueEndpoints("matching");
 app.MapPoolEndpoints();
 app.MapShortlistEndpoints();

@@ -20,7 +20,7 @@ public sealed class PlatformTests
         try
         {
             await first.WaitUntilHealthyAsync();
-            using var client = new HttpClient { BaseAddress = first.GatewayUrl };
+            using var client = first.Client();
             Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health")).StatusCode);
 
             var created = await client.PostAsJsonAsync("/api/candidates", CandidateSamples.Cfo($"{marker} Berg", $"{marker}@example.se"));
@@ -47,7 +47,7 @@ public sealed class PlatformTests
         try
         {
             await second.WaitUntilHealthyAsync();
-            using var client = new HttpClient { BaseAddress = second.GatewayUrl };
+            using var client = second.Client();
             Assert.Equal(HttpStatusCode.OK, (await client.GetAsync($"/api/candidates/{candidateId}")).StatusCode);
             Assert.Equal(HttpStatusCode.OK, (await client.GetAsync($"/api/matching/candidates/{candidateId}")).StatusCode);
 
@@ -56,10 +56,11 @@ public sealed class PlatformTests
             var illegal = await client.PostAsJsonAsync($"/api/candidates/{candidateId}/vetting", new { to = "approved" });
             Assert.Equal(HttpStatusCode.Conflict, illegal.StatusCode);
             Assert.Equal(HttpStatusCode.OK, (await client.PostAsJsonAsync($"/api/candidates/{candidateId}/vetting", new { to = "screened", reason = "call" })).StatusCode);
-            var export = await client.GetFromJsonAsync<JsonElement>($"/api/candidates/{candidateId}/export");
+            using var privacy = second.Client("privacy-officer");
+            var export = await privacy.GetFromJsonAsync<JsonElement>($"/api/candidates/{candidateId}/export");
             Assert.Equal(2, export.GetProperty("vettingHistory").GetArrayLength());
 
-            Assert.Equal(HttpStatusCode.OK, (await client.PostAsJsonAsync($"/api/candidates/{candidateId}/erasure", new { ground = "art-17-request" })).StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await privacy.PostAsJsonAsync($"/api/candidates/{candidateId}/erasure", new { ground = "art-17-request" })).StatusCode);
             await Eventually.GetAsync(
                 async () => (await client.GetAsync($"/api/matching/candidates/{candidateId}")).StatusCode == HttpStatusCode.NotFound ? "purged" : null,
                 TimeSpan.FromSeconds(30),
@@ -86,7 +87,7 @@ public sealed class PlatformTests
         try
         {
             await host.WaitUntilHealthyAsync();
-            using var client = new HttpClient { BaseAddress = host.GatewayUrl };
+            using var client = host.Client();
             var overQualified = await CreateAsync(client, CandidateSamples.Cfo("Over Qualified", "over.qualified@example.se") with { Levels = ["executive"] });
             var perfectMatch = await CreateAsync(client, CandidateSamples.Cfo("Perfect Match", "perfect.match@example.se") with { Levels = ["senior-management"] });
             await ApproveAsync(client, overQualified);
@@ -136,7 +137,7 @@ public sealed class PlatformTests
         try
         {
             await host.WaitUntilHealthyAsync();
-            using var client = new HttpClient { BaseAddress = host.GatewayUrl };
+            using var client = host.Client();
             var today = DateOnly.FromDateTime(DateTime.UtcNow);
             var interim = await CreateAsync(client, CandidateSamples.Cfo("Astrid Interim", "astrid.interim@example.se"));
             await ApproveAsync(client, interim);
@@ -258,7 +259,7 @@ public sealed class PlatformTests
         try
         {
             await host.WaitUntilHealthyAsync();
-            using var client = new HttpClient { BaseAddress = host.GatewayUrl };
+            using var client = host.Client();
 
             await Infrastructure.Signals.KillAsync(host.ResourceProcessIds["candidates"]);
             await Eventually.GetAsync(() => Task.FromResult(AppHostProcess.IsAlive(host.ResourceProcessIds["candidates"]) ? null : "gone"), TimeSpan.FromSeconds(10), "candidates to exit");

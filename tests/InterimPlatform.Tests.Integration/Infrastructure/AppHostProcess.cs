@@ -32,6 +32,21 @@ public sealed partial class AppHostProcess : IAsyncDisposable
 
     public Uri GatewayUrl => new($"http://localhost:{GatewayPort}");
 
+    /// <summary>The development API key the AppHost created for <paramref name="role"/>.</summary>
+    public string ApiKey(string role)
+    {
+        using var keys = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(StateDirectory, "api-keys.json")));
+        return keys.RootElement.GetProperty(role).GetString()!;
+    }
+
+    /// <summary>A client of the gateway that authenticates with the development key of <paramref name="role"/>.</summary>
+    public HttpClient Client(string role = "recruiter")
+    {
+        var client = new HttpClient { BaseAddress = GatewayUrl };
+        client.DefaultRequestHeaders.Add("X-Api-Key", ApiKey(role));
+        return client;
+    }
+
     public int ProcessId => _process.Id;
 
     public string Output => string.Join(Environment.NewLine, _output);

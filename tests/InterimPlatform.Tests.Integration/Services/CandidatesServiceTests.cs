@@ -137,7 +137,7 @@ public sealed class CandidatesServiceTests(PlatformServers servers) : IAsyncLife
         var problem = await skipAhead.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal(["screened", "rejected"], problem.GetProperty("allowed").EnumerateArray().Select(e => e.GetString()));
 
-        _client.DefaultRequestHeaders.Add("X-Actor", "recruiter.anna");
+        _client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", ServiceHost<CandidatesDbContext>.TokenFor("recruiter.anna"));
         await MoveAsync(vetting, new VettingTransitionRequest("screened", "CV and call", null, null));
         await MoveAsync(vetting, new VettingTransitionRequest("interviewed", "Panel interview", InterviewTraits.All.ToDictionary(t => t, _ => 4), null));
         await MoveAsync(vetting, new VettingTransitionRequest("references-checked", "Two former CEOs", null, null));

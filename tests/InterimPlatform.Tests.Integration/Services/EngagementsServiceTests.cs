@@ -47,8 +47,7 @@ public sealed class EngagementsServiceTests(PlatformServers servers) : IAsyncLif
         var bus = _service.Services.GetRequiredService<IBus>();
         bus.ConnectConsumeObserver(_consumed);
         _events = await PublishedEvents.ListenAsync(bus, typeof(MatchRequested), typeof(CandidatePlaced), typeof(PlacementEnded), typeof(AssignmentCompleted), typeof(SlaBreached));
-        _client = _service.CreateClient();
-        _client.DefaultRequestHeaders.Add("X-Actor", "recruiter.anna");
+        _client = _service.CreateClientAs("recruiter.anna");
     }
 
     [Fact]

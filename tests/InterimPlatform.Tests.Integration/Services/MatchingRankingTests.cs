@@ -314,11 +314,9 @@ public sealed class MatchingRankingTests(PlatformServers servers) : IAsyncLifeti
     private Task<HttpResponseMessage> OverrideAsync(Guid shortlistId, OverrideRequest request, string actor = "recruiter")
     {
         var message = new HttpRequestMessage(HttpMethod.Post, $"/api/matching/shortlists/{shortlistId}/overrides") { Content = JsonContent.Create(request) };
-        message.Headers.Add(CallerIdentityHeader, actor);
+        message.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", ServiceHost<MatchingDbContext>.TokenFor(actor));
         return Client.SendAsync(message);
     }
-
-    private const string CallerIdentityHeader = "X-Actor";
 
     /// <summary>Publishes and waits until Matching has consumed the message.</summary>
     private async Task PublishAsync<T>(T message) where T : class

@@ -119,6 +119,25 @@ public sealed class MatchingServiceTests(PlatformServers servers) : IAsyncLifeti
     }
 
     [Fact]
+    public async Task A_request_without_the_gateways_token_is_refused_and_health_stays_open()
+    {
+        var client = _service.CreateClient();
+        client.DefaultRequestHeaders.Authorization = null;
+
+        var anonymous = await client.GetAsync("/api/matching/candidates");
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", Microsoft.Extensions.Hosting.GatewayIdentity.Issue(
+            Microsoft.Extensions.Hosting.GatewayIdentity.Key(Microsoft.Extensions.Hosting.GatewayIdentity.NewSigningKey()), "forger", ["recruiter"], DateTimeOffset.UtcNow, TimeSpan.FromMinutes(5)));
+        var forged = await client.GetAsync("/api/matching/candidates");
+        client.DefaultRequestHeaders.Authorization = null;
+        var health = await client.GetAsync("/health");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+        Assert.Equal("application/problem+json", anonymous.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(HttpStatusCode.Unauthorized, forged.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+    }
+
+    [Fact]
     public async Task Health_includes_the_outbox_backlog()
     {
         var client = _service.CreateClient();
