@@ -24,7 +24,10 @@ builder.Services.AddSingleton<IdentityForwarding>();
 builder.Services.AddSingleton<AuditLog>();
 builder.Services.AddHostedService(services => services.GetRequiredService<AuditLog>());
 builder.Services.AddMemoryCache();
-builder.Services.AddOpenApi("gateway");
+builder.Services.AddOpenApi("gateway", options => options.AddExamples(new Dictionary<Type, object>
+{
+    [typeof(KeyRequest)] = new KeyRequest("ats-integration", "recruiter"),
+}));
 
 // Callers: an API key (X-Api-Key), or a bearer token from an OpenID Connect issuer when one is configured.
 var jwt = builder.Configuration.GetSection("Gateway:Jwt");
@@ -122,6 +125,7 @@ app.UseAuthorization();
 app.MapApiReference();
 app.MapKeyEndpoints();
 app.MapAuditEndpoints();
+app.MapPlatformHealth();
 app.MapReverseProxy(proxy => proxy.Use(ProxyProblemDetails.WriteProblemOnFailureAsync));
 
 app.Run();
