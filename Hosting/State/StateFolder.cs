@@ -20,6 +20,8 @@ public sealed class StateFolder : IDisposable
         _lock = @lock;
     }
 
+    private readonly Lock _credentialsLock = new();
+
     public string Path { get; }
 
     public string SecretsFile => System.IO.Path.Combine(Path, SecretsFileName);
@@ -97,6 +99,16 @@ public sealed class StateFolder : IDisposable
     /// <paramref name="fileName"/> (mode 600) to be handed to whoever owns each account.
     /// </summary>
     public IReadOnlyDictionary<string, string> LoadOrCreateCredentials(string fileName, IEnumerable<string> accounts, Func<string, string>? generate = null)
+    {
+        // Resources start in parallel and several read the same file (the gateway's signing key): one at a
+        // time, so the first creates it and the others read what it created.
+        lock (_credentialsLock)
+        {
+            return LoadOrCreate(fileName, accounts, generate);
+        }
+    }
+
+    private IReadOnlyDictionary<string, string> LoadOrCreate(string fileName, IEnumerable<string> accounts, Func<string, string>? generate)
     {
         var file = System.IO.Path.Combine(Path, fileName);
         var credentials = File.Exists(file)

@@ -18,6 +18,7 @@ public sealed partial class GatewaySecurityTests
     [
         ("*", new("^/api/gateway/keys(/.*)?$"), ["admin"]),
         ("GET", new("^/api/gateway/audit$"), ["admin", "privacy-officer"]),
+        ("GET", new("^/api/gateway/health$"), ["ops", "admin"]),
         ("GET", new("^/api/[^/]+/messaging/error-queues(/.*)?$"), ["ops", "admin"]),
         ("POST,DELETE", new("^/api/[^/]+/messaging/error-queues(/.*)?$"), ["admin"]),
         ("GET", new("^/api/candidates/[^/]+/export$"), ["privacy-officer"]),
@@ -56,7 +57,7 @@ public sealed partial class GatewaySecurityTests
             foreach (var (method, template) in routes)
             {
                 var path = PathParameter().Replace(template, _ => Guid.NewGuid().ToString());
-                var allowed = Expected.First(e => (e.Methods == "*" || e.Methods.Split(',').Contains(method)) && e.Path.IsMatch(path)).Roles;
+                var allowed = Expected.FirstOrDefault(e => (e.Methods == "*" || e.Methods.Split(',').Contains(method)) && e.Path.IsMatch(path)).Roles ?? [];
                 var none = await SendAsync(anonymous, method, path);
                 if (none != HttpStatusCode.Unauthorized)
                 {
