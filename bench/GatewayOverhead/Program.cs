@@ -126,6 +126,12 @@ catch (OperationCanceledException) when (stop.IsCancellationRequested)
     Console.Error.WriteLine("Interrupted: stopped the platform and nginx.");
     return 130;
 }
+catch (Exception e) when (e is InvalidOperationException or TimeoutException)
+{
+    // The platform, nginx or wrk could not do their part: everything started is stopped by now.
+    Console.Error.WriteLine($"Failed: {e.Message}");
+    return 1;
+}
 
 Console.WriteLine();
 Console.WriteLine(failed ? "Result: a run had errors or a target did not answer (exit code 1)." : "Result: every run clean.");
