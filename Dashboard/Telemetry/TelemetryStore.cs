@@ -22,6 +22,7 @@ public sealed partial class TelemetryStore : ITelemetryQueries, IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly TelemetrySegments? _segments;
+    private TelemetrySegments? _persistence;
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly ITimer _changedTimer;
     private int _changed;
@@ -36,6 +37,7 @@ public sealed partial class TelemetryStore : ITelemetryQueries, IAsyncDisposable
         _time = time ?? TimeProvider.System;
         _logger = logger ?? (ILogger)NullLogger.Instance;
         _segments = string.IsNullOrEmpty(options.StorageDirectory) ? null : new TelemetrySegments(options, _time, _logger);
+        _persistence = _segments;
         // Pages refresh on Changed; raising it at most every 500 ms keeps a busy receiver from re-rendering them per request.
         _changedTimer = _time.CreateTimer(_ => RaiseChanged(), null, TimeSpan.FromMilliseconds(500), TimeSpan.FromMilliseconds(500));
     }
@@ -64,13 +66,14 @@ public sealed partial class TelemetryStore : ITelemetryQueries, IAsyncDisposable
                     _logger.LogInformation("Read back {Count} persisted OTLP requests from {Directory}", replayed, _options.StorageDirectory);
                 }
             }
-            _ready.TrySetResult();
         }
-        catch (Exception exception)
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
-            _ready.TrySetException(exception);
-            throw;
+            // Unreadable storage costs persistence, not the dashboard: telemetry is still received and kept in memory.
+            _persistence = null;
+            _logger.LogError(exception, "Telemetry persistence in {Directory} is off: it could not be opened", _options.StorageDirectory);
         }
+        _ready.TrySetResult();
     }
 
     public async ValueTask DisposeAsync()
@@ -93,9 +96,9 @@ public sealed partial class TelemetryStore : ITelemetryQueries, IAsyncDisposable
         }
         var receivedAt = _time.GetUtcNow();
         var counts = Apply(signal, request, receivedAt);
-        if (_segments is not null)
+        if (_persistence is not null)
         {
-            await _segments.AppendAsync(signal, request, receivedAt, counts, cancellationToken);
+            await _persistence.AppendAsync(signal, request, receivedAt, counts, cancellationToken);
         }
     }
 
