@@ -38,8 +38,9 @@ internal static class OtlpGrpcMethods
     }
 }
 
+// Not sealed, Export virtual: Grpc.AspNetCore binds only a virtual method declared by the type named in BindServiceMethod.
 [BindServiceMethod(typeof(OtlpTraceReceiver), nameof(BindService))]
-internal sealed class OtlpTraceReceiver(TelemetryStore store, OtlpApiKey key)
+internal class OtlpTraceReceiver(TelemetryStore store, OtlpApiKey key)
 {
     private static readonly ExportTraceServiceResponse Accepted = new();
 
@@ -47,12 +48,12 @@ internal sealed class OtlpTraceReceiver(TelemetryStore store, OtlpApiKey key)
         binder.AddMethod(OtlpGrpcMethods.Export(TraceService.Descriptor.FullName, ExportTraceServiceResponse.Parser),
             (UnaryServerMethod<byte[], ExportTraceServiceResponse>)((request, context) => service!.Export(request, context)));
 
-    public Task<ExportTraceServiceResponse> Export(byte[] request, ServerCallContext context) =>
+    public virtual Task<ExportTraceServiceResponse> Export(byte[] request, ServerCallContext context) =>
         OtlpGrpcMethods.ReceiveAsync(store, key, TelemetrySignal.Traces, request, context, Accepted);
 }
 
 [BindServiceMethod(typeof(OtlpLogsReceiver), nameof(BindService))]
-internal sealed class OtlpLogsReceiver(TelemetryStore store, OtlpApiKey key)
+internal class OtlpLogsReceiver(TelemetryStore store, OtlpApiKey key)
 {
     private static readonly ExportLogsServiceResponse Accepted = new();
 
@@ -60,12 +61,12 @@ internal sealed class OtlpLogsReceiver(TelemetryStore store, OtlpApiKey key)
         binder.AddMethod(OtlpGrpcMethods.Export(LogsService.Descriptor.FullName, ExportLogsServiceResponse.Parser),
             (UnaryServerMethod<byte[], ExportLogsServiceResponse>)((request, context) => service!.Export(request, context)));
 
-    public Task<ExportLogsServiceResponse> Export(byte[] request, ServerCallContext context) =>
+    public virtual Task<ExportLogsServiceResponse> Export(byte[] request, ServerCallContext context) =>
         OtlpGrpcMethods.ReceiveAsync(store, key, TelemetrySignal.Logs, request, context, Accepted);
 }
 
 [BindServiceMethod(typeof(OtlpMetricsReceiver), nameof(BindService))]
-internal sealed class OtlpMetricsReceiver(TelemetryStore store, OtlpApiKey key)
+internal class OtlpMetricsReceiver(TelemetryStore store, OtlpApiKey key)
 {
     private static readonly ExportMetricsServiceResponse Accepted = new();
 
@@ -73,6 +74,6 @@ internal sealed class OtlpMetricsReceiver(TelemetryStore store, OtlpApiKey key)
         binder.AddMethod(OtlpGrpcMethods.Export(MetricsService.Descriptor.FullName, ExportMetricsServiceResponse.Parser),
             (UnaryServerMethod<byte[], ExportMetricsServiceResponse>)((request, context) => service!.Export(request, context)));
 
-    public Task<ExportMetricsServiceResponse> Export(byte[] request, ServerCallContext context) =>
+    public virtual Task<ExportMetricsServiceResponse> Export(byte[] request, ServerCallContext context) =>
         OtlpGrpcMethods.ReceiveAsync(store, key, TelemetrySignal.Metrics, request, context, Accepted);
 }
