@@ -76,9 +76,11 @@ try
 
     var raw = await RawBrokerRateAsync(admin, bodies);
     Console.WriteLine($"raw broker:  {raw:N0} msg/s (bare publisher with confirms → durable queue → bare consumer)");
+    var traffic = await PipelineTrafficRateAsync(admin, bodies);
+    Console.WriteLine($"traffic:     {traffic:N0} msg/s = {traffic / raw:0.00} × raw (the same broker carrying, with bare clients and no database, what ingestion makes it carry per message: the message in and out, a receipt in, an event in and out)");
     var ingestion = await IngestionRateAsync(partner, database, bodies, Partner, expectedTotal: messages);
     Console.WriteLine($"ingestion:   {ingestion:N0} msg/s (published as a partner → stored candidates with outbox events)");
-    Console.WriteLine($"ratio:       {ingestion / raw:0.00} × the raw broker rate (target ≥ 0.5)");
+    Console.WriteLine($"ratio:       {ingestion / raw:0.00} × the raw broker rate (target ≥ 0.5); {ingestion / traffic:0.00} × the broker's rate for ingestion's traffic");
 
     if (searchPool > messages)
     {
@@ -157,6 +159,78 @@ static async Task<double> RawBrokerRateAsync(ConnectionFactory factory, List<byt
     await done.Task.WaitAsync(TimeSpan.FromMinutes(10));
     var rate = bodies.Count / stopwatch.Elapsed.TotalSeconds;
     await setup.QueueDeleteAsync(queue);
+    return rate;
+}
+
+// The broker's ceiling for ingestion's message traffic: each message in and out, then, in batches of 500 as
+// the intake does, a receipt and an event published with confirms before the batch is acknowledged; a
+// second consumer takes the events (as Matching does). No database, no validation: the broker's share alone.
+static async Task<double> PipelineTrafficRateAsync(ConnectionFactory factory, List<byte[]> bodies)
+{
+    await using var connection = await factory.CreateConnectionAsync();
+    await using var setup = await connection.CreateChannelAsync();
+    string[] queues = ["bench-intake", "bench-receipts", "bench-events"];
+    foreach (var name in queues)
+    {
+        await setup.QueueDeclareAsync(name, durable: true, exclusive: false, autoDelete: false);
+        await setup.QueuePurgeAsync(name);
+    }
+
+    await using var consuming = await connection.CreateChannelAsync();
+    await consuming.BasicQosAsync(0, 2000, false);
+    await using var publishing = await connection.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true));
+    await using var events = await connection.CreateChannelAsync();
+    await events.BasicQosAsync(0, 2000, false);
+    var batch = new List<(ulong Tag, byte[] Body)>(500);
+    var received = 0;
+    var consumer = new AsyncEventingBasicConsumer(consuming);
+    consumer.ReceivedAsync += async (_, e) =>
+    {
+        batch.Add((e.DeliveryTag, e.Body.ToArray()));
+        if (++received % 500 != 0 && received != bodies.Count)
+        {
+            return;
+        }
+
+        var confirms = new List<Task>(batch.Count * 2);
+        foreach (var (_, body) in batch)
+        {
+            var id = JsonDocument.Parse(body).RootElement.GetProperty("messageId").GetString();
+            var properties = new BasicProperties { DeliveryMode = DeliveryModes.Persistent, ContentType = "application/json" };
+            confirms.Add(publishing.BasicPublishAsync("", "bench-receipts", false, properties, Encoding.UTF8.GetBytes($$"""{"messageId":"{{id}}","status":"accepted"}""")).AsTask());
+            confirms.Add(publishing.BasicPublishAsync("", "bench-events", false, properties, body).AsTask());
+        }
+
+        await Task.WhenAll(confirms);
+        await consuming.BasicAckAsync(batch[^1].Tag, multiple: true);
+        batch.Clear();
+    };
+    var consumed = 0;
+    var done = new TaskCompletionSource();
+    var eventConsumer = new AsyncEventingBasicConsumer(events);
+    eventConsumer.ReceivedAsync += async (_, e) =>
+    {
+        if (++consumed % 500 == 0 || consumed == bodies.Count)
+        {
+            await events.BasicAckAsync(e.DeliveryTag, multiple: true);
+        }
+
+        if (consumed == bodies.Count)
+        {
+            done.TrySetResult();
+        }
+    };
+    await consuming.BasicConsumeAsync("bench-intake", autoAck: false, consumer);
+    await events.BasicConsumeAsync("bench-events", autoAck: false, eventConsumer);
+    var stopwatch = Stopwatch.StartNew();
+    await PublishAsync(connection, "", "bench-intake", bodies, userId: null);
+    await done.Task.WaitAsync(TimeSpan.FromMinutes(10));
+    var rate = bodies.Count / stopwatch.Elapsed.TotalSeconds;
+    foreach (var name in queues)
+    {
+        await setup.QueueDeleteAsync(name);
+    }
+
     return rate;
 }
 
