@@ -1,3 +1,4 @@
+using Google.Protobuf;
 using InterimPlatform.Dashboard.Otlp.Collector.Trace;
 using InterimPlatform.Dashboard.Otlp.Trace;
 
@@ -17,12 +18,17 @@ public sealed partial class TelemetryStore
         foreach (var resourceSpans in request.ResourceSpans)
         {
             var spans = new List<SpanRecord>();
+            ByteString? lastTraceBytes = null;
+            string? lastTraceId = null;
             foreach (var scopeSpans in resourceSpans.ScopeSpans)
             {
                 var scope = ScopeName(scopeSpans.Scope);
                 foreach (var span in scopeSpans.Spans)
                 {
-                    if (OtlpValues.Id(span.TraceId) is { } traceId && OtlpValues.Id(span.SpanId) is { } spanId)
+                    // Exporters send a trace's spans together: its id is converted once.
+                    var traceId = lastTraceBytes is not null && span.TraceId.Span.SequenceEqual(lastTraceBytes.Span) ? lastTraceId : OtlpValues.Id(span.TraceId);
+                    (lastTraceBytes, lastTraceId) = (span.TraceId, traceId);
+                    if (traceId is not null && OtlpValues.Id(span.SpanId) is { } spanId)
                     {
                         spans.Add(new SpanRecord(traceId, spanId, OtlpValues.Id(span.ParentSpanId), span, scope));
                     }
@@ -270,13 +276,32 @@ public sealed partial class TelemetryStore
                 _ => "Unset",
             };
             StatusMessage = string.IsNullOrEmpty(span.Status?.Message) ? null : span.Status.Message;
-            Attributes = OtlpValues.Attributes(span.Attributes);
-            Events = span.Events.Count == 0 ? [] : span.Events
+            _source = span;
+        }
+
+        /// <summary>
+        /// The parsed span, until its attributes, events and links are first asked for: converting them when a trace is
+        /// opened rather than for every span received keeps ingestion near the parser's speed.
+        /// </summary>
+        private Span? _source;
+        private KeyValuePair<string, string>[]? _attributes;
+        private SpanEventDetail[]? _events;
+        private SpanLinkDetail[]? _links;
+
+        private void Convert()
+        {
+            if (_source is not { } span)
+            {
+                return;
+            }
+            _attributes = OtlpValues.Attributes(span.Attributes);
+            _events = span.Events.Count == 0 ? [] : span.Events
                 .Select(e => new SpanEventDetail(e.Name, OtlpValues.Time(e.TimeUnixNano), OtlpValues.Attributes(e.Attributes)))
                 .ToArray();
-            Links = span.Links.Count == 0 ? [] : span.Links
+            _links = span.Links.Count == 0 ? [] : span.Links
                 .Select(link => new SpanLinkDetail(OtlpValues.Id(link.TraceId) ?? "", OtlpValues.Id(link.SpanId) ?? ""))
                 .ToArray();
+            _source = null;
         }
 
         public string TraceId { get; }
@@ -290,9 +315,32 @@ public sealed partial class TelemetryStore
         public string Status { get; }
         public string? StatusMessage { get; }
         public bool IsError => Status == "Error";
-        public KeyValuePair<string, string>[] Attributes { get; }
-        public SpanEventDetail[] Events { get; }
-        public SpanLinkDetail[] Links { get; }
+        public KeyValuePair<string, string>[] Attributes
+        {
+            get
+            {
+                Convert();
+                return _attributes!;
+            }
+        }
+
+        public SpanEventDetail[] Events
+        {
+            get
+            {
+                Convert();
+                return _events!;
+            }
+        }
+
+        public SpanLinkDetail[] Links
+        {
+            get
+            {
+                Convert();
+                return _links!;
+            }
+        }
         public ResourceState? Resource { get; set; }
     }
 }
