@@ -88,13 +88,15 @@ public sealed partial class TelemetryStore
         {
             var sorted = SortedTraces();
             var page = new List<TraceSummary>(Math.Max(0, Math.Min(query.Take, 200)));
+            // Span names repeat across traces (routes, queries): each distinct name is matched once per query.
+            var nameMatches = new Dictionary<string, bool>(StringComparer.Ordinal);
             var total = 0;
             foreach (var trace in sorted)
             {
                 if ((query.ErrorsOnly && trace.Errors == 0)
                     || trace.EndNanos - trace.StartNanos < minDuration
                     || (query.Resource is not null && !trace.Resources.Any(state => Matches(state, query.Resource)))
-                    || (!string.IsNullOrEmpty(query.Name) && !trace.Spans.Any(span => span.Name.Contains(query.Name, StringComparison.OrdinalIgnoreCase))))
+                    || (!string.IsNullOrEmpty(query.Name) && !AnyNameMatches(trace, query.Name, nameMatches)))
                 {
                     continue;
                 }
@@ -106,6 +108,22 @@ public sealed partial class TelemetryStore
             }
             return new TracePage(page, total);
         }
+    }
+
+    private static bool AnyNameMatches(TraceRecord trace, string name, Dictionary<string, bool> matches)
+    {
+        foreach (var spanName in trace.Names)
+        {
+            if (!matches.TryGetValue(spanName, out var match))
+            {
+                matches[spanName] = match = spanName.Contains(name, StringComparison.OrdinalIgnoreCase);
+            }
+            if (match)
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     /// <inheritdoc />
@@ -237,9 +255,13 @@ public sealed partial class TelemetryStore
 
         public int Errors { get; private set; }
 
+        /// <summary>The distinct span names (a handful per trace), for the name filter.</summary>
+        public HashSet<string> Names { get; } = new(StringComparer.Ordinal);
+
         public void Add(SpanRecord span)
         {
             Spans.Add(span);
+            Names.Add(span.Name);
             StartNanos = Math.Min(StartNanos, span.StartNanos);
             EndNanos = Math.Max(EndNanos, span.EndNanos);
             Errors += span.IsError ? 1 : 0;
@@ -249,6 +271,8 @@ public sealed partial class TelemetryStore
         {
             Spans.RemoveAll(span => span.Resource == state);
             Resources.Remove(state);
+            Names.Clear();
+            Names.UnionWith(Spans.Select(span => span.Name));
             StartNanos = Spans.Count == 0 ? long.MaxValue : Spans.Min(span => span.StartNanos);
             EndNanos = Spans.Count == 0 ? 0 : Spans.Max(span => span.EndNanos);
             Errors = Spans.Count(span => span.IsError);
