@@ -300,6 +300,11 @@ public sealed partial class TelemetryStore
                 _ => "Unset",
             };
             StatusMessage = string.IsNullOrEmpty(span.Status?.Message) ? null : span.Status.Message;
+            // Kept only for its attributes, events and links: the ids are converted already.
+            span.TraceId = ByteString.Empty;
+            span.SpanId = ByteString.Empty;
+            span.ParentSpanId = ByteString.Empty;
+            span.Status = null;
             _source = span;
         }
 

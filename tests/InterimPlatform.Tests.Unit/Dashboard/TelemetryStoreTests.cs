@@ -213,6 +213,27 @@ public sealed class TelemetryStoreTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Metric_points_are_bounded_per_stream_by_count_and_by_age()
+    {
+        var store = await StartAsync(options =>
+        {
+            options.MaxPointsPerSeries = 3;
+            options.MetricsRetention = TimeSpan.FromSeconds(10);
+        });
+        for (var second = 0; second < 5; second++)
+        {
+            await store.IngestAsync(Metrics(Resource("gateway"), Gauge("connections", T0.AddSeconds(second), second)), default);
+        }
+        Assert.Equal(new double?[] { null, null, 2, 3, 4 },
+            store.GetSeries("gateway", "Tests.Meter", "connections", T0, T0.AddSeconds(5), 5)!.Points.Select(point => point.Value));
+
+        // A point 20 s later leaves the others more than the retention behind.
+        await store.IngestAsync(Metrics(Resource("gateway"), Gauge("connections", T0.AddSeconds(24), 9)), default);
+        Assert.Equal(new double?[] { null, null, null, null, 9, null },
+            store.GetSeries("gateway", "Tests.Meter", "connections", T0, T0.AddSeconds(30), 6)!.Points.Select(point => point.Value));
+    }
+
+    [Fact]
     public void Percentiles_interpolate_within_a_bucket_and_stop_at_the_overflow_bucket()
     {
         Assert.Equal(5, TelemetryStore.Percentile([10, 0, 0], [10, 20], 0.5));
