@@ -244,6 +244,42 @@ public sealed class TelemetryStoreTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Concurrent_senders_and_readers_lose_nothing_within_the_bounds()
+    {
+        var store = await StartAsync(options => options.MaxTracesPerResource = 500);
+        var readers = new CancellationTokenSource();
+        var reading = Task.Run(() =>
+        {
+            while (!readers.IsCancellationRequested)
+            {
+                foreach (var trace in store.QueryTraces(new TraceQuery(Take: 10)).Traces)
+                {
+                    Assert.NotNull(store.GetTrace(trace.TraceId));
+                }
+                store.QueryLogs(new LogQuery(Text: "x"));
+            }
+        });
+
+        await Task.WhenAll(Enumerable.Range(0, 4).Select(sender => Task.Run(async () =>
+        {
+            for (var i = 0; i < 200; i++)
+            {
+                var trace = sender * 1000 + i + 1;
+                await store.IngestAsync(Traces(Resource($"service{sender}"),
+                    Span(trace, trace * 10, null, "root", T0.AddMilliseconds(trace), TimeSpan.FromMilliseconds(1)),
+                    Span(trace, trace * 10 + 1, trace * 10, "child", T0.AddMilliseconds(trace), TimeSpan.FromMilliseconds(1))), default);
+                await store.IngestAsync(Logs(Resource($"service{sender}"), Log($"x{i}", T0.AddMilliseconds(i))), default);
+            }
+        })));
+        await readers.CancelAsync();
+        await reading;
+
+        Assert.Equal(800, store.QueryTraces(new TraceQuery()).Total);
+        Assert.Equal(800, store.QueryLogs(new LogQuery()).Total);
+        Assert.All(store.QueryTraces(new TraceQuery(Take: 800)).Traces, trace => Assert.Equal(2, trace.SpanCount));
+    }
+
+    [Fact]
     public async Task Changed_is_raised_after_telemetry_arrives()
     {
         var store = await StartAsync();
