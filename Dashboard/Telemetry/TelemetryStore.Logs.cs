@@ -87,12 +87,8 @@ public sealed partial class TelemetryStore
             Category = category;
             TraceId = OtlpValues.Id(record.TraceId);
             SpanId = OtlpValues.Id(record.SpanId);
-            _source = record.Attributes;
+            Attributes = OtlpValues.Attributes(record.Attributes);
         }
-
-        /// <summary>The parsed attributes until first asked for (by a query's attribute filter or a page), converted then.</summary>
-        private Google.Protobuf.Collections.RepeatedField<Otlp.Common.KeyValue>? _source;
-        private KeyValuePair<string, string>[]? _attributes;
 
         public long Id { get; set; }
         public long TimeNanos { get; }
@@ -101,19 +97,7 @@ public sealed partial class TelemetryStore
         public string? Category { get; }
         public string? TraceId { get; }
         public string? SpanId { get; }
-        /// <summary>Read under the store's lock only (it converts on first use).</summary>
-        public KeyValuePair<string, string>[] Attributes
-        {
-            get
-            {
-                if (_source is not null)
-                {
-                    _attributes = OtlpValues.Attributes(_source);
-                    _source = null;
-                }
-                return _attributes!;
-            }
-        }
+        public KeyValuePair<string, string>[] Attributes { get; }
         public ResourceState? Resource { get; set; }
 
         public bool HasAttribute(string key, string? value)

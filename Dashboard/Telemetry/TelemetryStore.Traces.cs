@@ -300,37 +300,14 @@ public sealed partial class TelemetryStore
                 _ => "Unset",
             };
             StatusMessage = string.IsNullOrEmpty(span.Status?.Message) ? null : span.Status.Message;
-            // Kept only for its attributes, events and links: the ids are converted already.
-            span.TraceId = ByteString.Empty;
-            span.SpanId = ByteString.Empty;
-            span.ParentSpanId = ByteString.Empty;
-            span.Status = null;
-            _source = span;
-        }
-
-        /// <summary>
-        /// The parsed span, until its attributes, events and links are first asked for: converting them when a trace is
-        /// opened rather than for every span received keeps ingestion near the parser's speed.
-        /// </summary>
-        private Span? _source;
-        private KeyValuePair<string, string>[]? _attributes;
-        private SpanEventDetail[]? _events;
-        private SpanLinkDetail[]? _links;
-
-        private void Convert()
-        {
-            if (_source is not { } span)
-            {
-                return;
-            }
-            _attributes = OtlpValues.Attributes(span.Attributes);
-            _events = span.Events.Count == 0 ? [] : span.Events
+            // Converted when received: the parsed span holds its attributes as objects several times the size of their text.
+            Attributes = OtlpValues.Attributes(span.Attributes);
+            Events = span.Events.Count == 0 ? [] : span.Events
                 .Select(e => new SpanEventDetail(e.Name, OtlpValues.Time(e.TimeUnixNano), OtlpValues.Attributes(e.Attributes)))
                 .ToArray();
-            _links = span.Links.Count == 0 ? [] : span.Links
+            Links = span.Links.Count == 0 ? [] : span.Links
                 .Select(link => new SpanLinkDetail(OtlpValues.Id(link.TraceId) ?? "", OtlpValues.Id(link.SpanId) ?? ""))
                 .ToArray();
-            _source = null;
         }
 
         public string TraceId { get; }
@@ -344,32 +321,9 @@ public sealed partial class TelemetryStore
         public string Status { get; }
         public string? StatusMessage { get; }
         public bool IsError => Status == "Error";
-        public KeyValuePair<string, string>[] Attributes
-        {
-            get
-            {
-                Convert();
-                return _attributes!;
-            }
-        }
-
-        public SpanEventDetail[] Events
-        {
-            get
-            {
-                Convert();
-                return _events!;
-            }
-        }
-
-        public SpanLinkDetail[] Links
-        {
-            get
-            {
-                Convert();
-                return _links!;
-            }
-        }
+        public KeyValuePair<string, string>[] Attributes { get; }
+        public SpanEventDetail[] Events { get; }
+        public SpanLinkDetail[] Links { get; }
         public ResourceState? Resource { get; set; }
     }
 }
