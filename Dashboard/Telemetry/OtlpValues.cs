@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text;
 using Google.Protobuf;
@@ -17,6 +18,11 @@ internal static class OtlpValues
 
     public static long Nanos(DateTimeOffset time) => (time - DateTimeOffset.UnixEpoch).Ticks * 100;
 
+    /// <summary>Attribute keys and short values repeat in every span and log record; one copy of each is kept (bounded).</summary>
+    private static readonly ConcurrentDictionary<string, string> Pool = new(StringComparer.Ordinal);
+    private const int PoolCapacity = 50_000;
+    private const int PooledValueLength = 48;
+
     public static KeyValuePair<string, string>[] Attributes(RepeatedField<KeyValue> attributes)
     {
         if (attributes.Count == 0)
@@ -26,9 +32,20 @@ internal static class OtlpValues
         var result = new KeyValuePair<string, string>[attributes.Count];
         for (var i = 0; i < result.Length; i++)
         {
-            result[i] = new(attributes[i].Key, Text(attributes[i].Value));
+            var value = Text(attributes[i].Value);
+            result[i] = new(Shared(attributes[i].Key), value.Length <= PooledValueLength ? Shared(value) : value);
         }
         return result;
+    }
+
+    private static string Shared(string text)
+    {
+        if (Pool.TryGetValue(text, out var shared))
+        {
+            return shared;
+        }
+        // Past its capacity (high-cardinality values) the pool stops growing; the text is kept as it is.
+        return Pool.Count < PoolCapacity ? Pool.GetOrAdd(text, text) : text;
     }
 
     public static string? Find(RepeatedField<KeyValue> attributes, string key)

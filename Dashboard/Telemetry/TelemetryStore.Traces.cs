@@ -1,3 +1,4 @@
+using Google.Protobuf;
 using InterimPlatform.Dashboard.Otlp.Collector.Trace;
 using InterimPlatform.Dashboard.Otlp.Trace;
 
@@ -17,12 +18,17 @@ public sealed partial class TelemetryStore
         foreach (var resourceSpans in request.ResourceSpans)
         {
             var spans = new List<SpanRecord>();
+            ByteString? lastTraceBytes = null;
+            string? lastTraceId = null;
             foreach (var scopeSpans in resourceSpans.ScopeSpans)
             {
                 var scope = ScopeName(scopeSpans.Scope);
                 foreach (var span in scopeSpans.Spans)
                 {
-                    if (OtlpValues.Id(span.TraceId) is { } traceId && OtlpValues.Id(span.SpanId) is { } spanId)
+                    // Exporters send a trace's spans together: its id is converted once.
+                    var traceId = lastTraceBytes is not null && span.TraceId.Span.SequenceEqual(lastTraceBytes.Span) ? lastTraceId : OtlpValues.Id(span.TraceId);
+                    (lastTraceBytes, lastTraceId) = (span.TraceId, traceId);
+                    if (traceId is not null && OtlpValues.Id(span.SpanId) is { } spanId)
                     {
                         spans.Add(new SpanRecord(traceId, spanId, OtlpValues.Id(span.ParentSpanId), span, scope));
                     }
@@ -82,13 +88,15 @@ public sealed partial class TelemetryStore
         {
             var sorted = SortedTraces();
             var page = new List<TraceSummary>(Math.Max(0, Math.Min(query.Take, 200)));
+            // Span names repeat across traces (routes, queries): each distinct name is matched once per query.
+            var nameMatches = new Dictionary<string, bool>(StringComparer.Ordinal);
             var total = 0;
             foreach (var trace in sorted)
             {
                 if ((query.ErrorsOnly && trace.Errors == 0)
                     || trace.EndNanos - trace.StartNanos < minDuration
                     || (query.Resource is not null && !trace.Resources.Any(state => Matches(state, query.Resource)))
-                    || (!string.IsNullOrEmpty(query.Name) && !trace.Spans.Any(span => span.Name.Contains(query.Name, StringComparison.OrdinalIgnoreCase))))
+                    || (!string.IsNullOrEmpty(query.Name) && !AnyNameMatches(trace, query.Name, nameMatches)))
                 {
                     continue;
                 }
@@ -100,6 +108,22 @@ public sealed partial class TelemetryStore
             }
             return new TracePage(page, total);
         }
+    }
+
+    private static bool AnyNameMatches(TraceRecord trace, string name, Dictionary<string, bool> matches)
+    {
+        foreach (var spanName in trace.Names)
+        {
+            if (!matches.TryGetValue(spanName, out var match))
+            {
+                matches[spanName] = match = spanName.Contains(name, StringComparison.OrdinalIgnoreCase);
+            }
+            if (match)
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     /// <inheritdoc />
@@ -231,9 +255,13 @@ public sealed partial class TelemetryStore
 
         public int Errors { get; private set; }
 
+        /// <summary>The distinct span names (a handful per trace), for the name filter.</summary>
+        public HashSet<string> Names { get; } = new(StringComparer.Ordinal);
+
         public void Add(SpanRecord span)
         {
             Spans.Add(span);
+            Names.Add(span.Name);
             StartNanos = Math.Min(StartNanos, span.StartNanos);
             EndNanos = Math.Max(EndNanos, span.EndNanos);
             Errors += span.IsError ? 1 : 0;
@@ -243,6 +271,8 @@ public sealed partial class TelemetryStore
         {
             Spans.RemoveAll(span => span.Resource == state);
             Resources.Remove(state);
+            Names.Clear();
+            Names.UnionWith(Spans.Select(span => span.Name));
             StartNanos = Spans.Count == 0 ? long.MaxValue : Spans.Min(span => span.StartNanos);
             EndNanos = Spans.Count == 0 ? 0 : Spans.Max(span => span.EndNanos);
             Errors = Spans.Count(span => span.IsError);
@@ -270,6 +300,7 @@ public sealed partial class TelemetryStore
                 _ => "Unset",
             };
             StatusMessage = string.IsNullOrEmpty(span.Status?.Message) ? null : span.Status.Message;
+            // Converted when received: the parsed span holds its attributes as objects several times the size of their text.
             Attributes = OtlpValues.Attributes(span.Attributes);
             Events = span.Events.Count == 0 ? [] : span.Events
                 .Select(e => new SpanEventDetail(e.Name, OtlpValues.Time(e.TimeUnixNano), OtlpValues.Attributes(e.Attributes)))

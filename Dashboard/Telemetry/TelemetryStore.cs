@@ -102,6 +102,9 @@ public sealed partial class TelemetryStore : ITelemetryQueries, IAsyncDisposable
         }
     }
 
+    /// <summary>Completes once everything received so far is persisted (written to the operating system).</summary>
+    internal Task FlushAsync(CancellationToken cancellationToken) => _persistence?.FlushAsync(cancellationToken) ?? Task.CompletedTask;
+
     internal ValueTask IngestAsync(ExportTraceServiceRequest request, CancellationToken cancellationToken) =>
         IngestAsync(TelemetrySignal.Traces, request.ToByteArray(), cancellationToken);
 

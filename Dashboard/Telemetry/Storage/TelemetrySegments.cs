@@ -23,8 +23,9 @@ internal sealed class TelemetrySegments : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly string _directory;
+    // A short queue: a receiver outrunning the disk waits (back-pressure) rather than holding many requests in memory.
     private readonly Channel<PendingRecord> _pending = Channel.CreateBounded<PendingRecord>(
-        new BoundedChannelOptions(4_096) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+        new BoundedChannelOptions(256) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
     private readonly Dictionary<TelemetrySignal, List<Segment>> _segments = new()
     {
         [TelemetrySignal.Traces] = [],
@@ -124,14 +125,28 @@ internal sealed class TelemetrySegments : IAsyncDisposable
         CancellationToken cancellationToken) =>
         _pending.Writer.WriteAsync(new PendingRecord(signal, request, receivedAt, counts), cancellationToken);
 
+    /// <summary>Completes once everything queued before it is written and flushed to the operating system.</summary>
+    public async Task FlushAsync(CancellationToken cancellationToken)
+    {
+        var flushed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await _pending.Writer.WriteAsync(new PendingRecord(TelemetrySignal.Traces, [], default, [], flushed), cancellationToken);
+        await flushed.Task.WaitAsync(cancellationToken);
+    }
+
     private async Task WriteAsync()
     {
+        var flushes = new List<TaskCompletionSource>();
         var header = new byte[HeaderLength];
         var reader = _pending.Reader;
         while (await reader.WaitToReadAsync())
         {
             while (reader.TryRead(out var record))
             {
+                if (record.Flushed is not null)
+                {
+                    flushes.Add(record.Flushed);
+                    continue;
+                }
                 try
                 {
                     var (segment, stream) = Current(record.Signal);
@@ -165,6 +180,11 @@ internal sealed class TelemetrySegments : IAsyncDisposable
                     _logger.LogError(exception, "Could not flush telemetry segments in {Directory}", _directory);
                 }
             }
+            foreach (var flushed in flushes)
+            {
+                flushed.TrySetResult();
+            }
+            flushes.Clear();
         }
         foreach (var signal in _open.Keys.ToList())
         {
@@ -268,7 +288,9 @@ internal sealed class TelemetrySegments : IAsyncDisposable
 
     internal IReadOnlyList<string> SegmentPaths(TelemetrySignal signal) => _segments[signal].Select(segment => segment.Path).ToList();
 
-    private sealed record PendingRecord(TelemetrySignal Signal, byte[] Payload, DateTimeOffset ReceivedAt, Dictionary<string, int> Counts);
+    /// <param name="Flushed">Set on a flush marker instead of a request.</param>
+    private sealed record PendingRecord(TelemetrySignal Signal, byte[] Payload, DateTimeOffset ReceivedAt, Dictionary<string, int> Counts,
+        TaskCompletionSource? Flushed = null);
 
     private sealed record Record(byte[] Payload, DateTimeOffset ReceivedAt);
 

@@ -196,6 +196,35 @@ public sealed class OtlpReceiverTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Http_accepts_a_gzip_compressed_request()
+    {
+        var request = new InterimPlatform.Dashboard.Otlp.Collector.Logs.ExportLogsServiceRequest();
+        var resourceLogs = new InterimPlatform.Dashboard.Otlp.Logs.ResourceLogs { Resource = new() };
+        resourceLogs.Resource.Attributes.Add(new InterimPlatform.Dashboard.Otlp.Common.KeyValue { Key = "service.name", Value = new() { StringValue = "partner-push" } });
+        var scope = new InterimPlatform.Dashboard.Otlp.Logs.ScopeLogs();
+        scope.LogRecords.Add(new InterimPlatform.Dashboard.Otlp.Logs.LogRecord { Body = new() { StringValue = "compressed" }, SeverityNumber = InterimPlatform.Dashboard.Otlp.Logs.SeverityNumber.Info });
+        resourceLogs.ScopeLogs.Add(scope);
+        request.ResourceLogs.Add(resourceLogs);
+        using var compressed = new MemoryStream();
+        await using (var gzip = new System.IO.Compression.GZipStream(compressed, System.IO.Compression.CompressionLevel.Fastest, leaveOpen: true))
+        {
+            await gzip.WriteAsync(Google.Protobuf.MessageExtensions.ToByteArray(request));
+        }
+        using var client = new HttpClient { BaseAddress = _host.HttpEndpoint };
+        using var message = new HttpRequestMessage(HttpMethod.Post, "/v1/logs") { Content = new ByteArrayContent(compressed.ToArray()) };
+        message.Content.Headers.ContentType = new MediaTypeHeaderValue("application/x-protobuf");
+        message.Content.Headers.ContentEncoding.Add("gzip");
+        message.Headers.Add(OtlpApiKey.HeaderName, Key);
+
+        using var response = await client.SendAsync(message);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("application/x-protobuf", response.Content.Headers.ContentType?.MediaType);
+        var entry = Assert.Single(_host.Store.QueryLogs(new LogQuery(Resource: "partner-push")).Entries);
+        Assert.Equal(("compressed", "Information"), (entry.Message, entry.Severity));
+    }
+
+    [Fact]
     public async Task Grpc_refuses_a_missing_or_wrong_key_as_unauthenticated()
     {
         using var channel = GrpcChannel.ForAddress(_host.GrpcEndpoint);

@@ -213,6 +213,27 @@ public sealed class TelemetryStoreTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Metric_points_are_bounded_per_stream_by_count_and_by_age()
+    {
+        var store = await StartAsync(options =>
+        {
+            options.MaxPointsPerSeries = 3;
+            options.MetricsRetention = TimeSpan.FromSeconds(10);
+        });
+        for (var second = 0; second < 5; second++)
+        {
+            await store.IngestAsync(Metrics(Resource("gateway"), Gauge("connections", T0.AddSeconds(second), second)), default);
+        }
+        Assert.Equal(new double?[] { null, null, 2, 3, 4 },
+            store.GetSeries("gateway", "Tests.Meter", "connections", T0, T0.AddSeconds(5), 5)!.Points.Select(point => point.Value));
+
+        // A point 20 s later leaves the others more than the retention behind.
+        await store.IngestAsync(Metrics(Resource("gateway"), Gauge("connections", T0.AddSeconds(24), 9)), default);
+        Assert.Equal(new double?[] { null, null, null, null, 9, null },
+            store.GetSeries("gateway", "Tests.Meter", "connections", T0, T0.AddSeconds(30), 6)!.Points.Select(point => point.Value));
+    }
+
+    [Fact]
     public void Percentiles_interpolate_within_a_bucket_and_stop_at_the_overflow_bucket()
     {
         Assert.Equal(5, TelemetryStore.Percentile([10, 0, 0], [10, 20], 0.5));
@@ -220,6 +241,42 @@ public sealed class TelemetryStoreTests : IAsyncLifetime
         Assert.Equal(20, TelemetryStore.Percentile([0, 0, 10], [10, 20], 0.99));
         Assert.Equal(10, TelemetryStore.Percentile([50, 50, 0], [10, 20], 0.5));
         Assert.True(double.IsNaN(TelemetryStore.Percentile([0, 0, 0], [10, 20], 0.5)));
+    }
+
+    [Fact]
+    public async Task Concurrent_senders_and_readers_lose_nothing_within_the_bounds()
+    {
+        var store = await StartAsync(options => options.MaxTracesPerResource = 500);
+        var readers = new CancellationTokenSource();
+        var reading = Task.Run(() =>
+        {
+            while (!readers.IsCancellationRequested)
+            {
+                foreach (var trace in store.QueryTraces(new TraceQuery(Take: 10)).Traces)
+                {
+                    Assert.NotNull(store.GetTrace(trace.TraceId));
+                }
+                store.QueryLogs(new LogQuery(Text: "x"));
+            }
+        });
+
+        await Task.WhenAll(Enumerable.Range(0, 4).Select(sender => Task.Run(async () =>
+        {
+            for (var i = 0; i < 200; i++)
+            {
+                var trace = sender * 1000 + i + 1;
+                await store.IngestAsync(Traces(Resource($"service{sender}"),
+                    Span(trace, trace * 10, null, "root", T0.AddMilliseconds(trace), TimeSpan.FromMilliseconds(1)),
+                    Span(trace, trace * 10 + 1, trace * 10, "child", T0.AddMilliseconds(trace), TimeSpan.FromMilliseconds(1))), default);
+                await store.IngestAsync(Logs(Resource($"service{sender}"), Log($"x{i}", T0.AddMilliseconds(i))), default);
+            }
+        })));
+        await readers.CancelAsync();
+        await reading;
+
+        Assert.Equal(800, store.QueryTraces(new TraceQuery()).Total);
+        Assert.Equal(800, store.QueryLogs(new LogQuery()).Total);
+        Assert.All(store.QueryTraces(new TraceQuery(Take: 800)).Traces, trace => Assert.Equal(2, trace.SpanCount));
     }
 
     [Fact]
