@@ -15,7 +15,11 @@ public static class WaterfallLayout
     /// <summary>Bars never get thinner than this, so a 50 µs span in a 2 s trace can still be seen and clicked.</summary>
     public const double MinWidthPercent = 0.3;
 
-    public static IReadOnlyList<WaterfallRow> Compute(IReadOnlyList<SpanDetail> spans)
+    /// <param name="resourceOrder">
+    /// Resources in the order the rest of the dashboard colours them (the store's resource list), so a service
+    /// has the same colour here as in the traces list; resources not in it follow, in order of appearance.
+    /// </param>
+    public static IReadOnlyList<WaterfallRow> Compute(IReadOnlyList<SpanDetail> spans, IReadOnlyList<string>? resourceOrder = null)
     {
         if (spans.Count == 0)
         {
@@ -31,7 +35,7 @@ public static class WaterfallLayout
             .GroupBy(s => s.ParentSpanId!, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.OrderBy(s => s.Start).ThenBy(s => s.SpanId, StringComparer.Ordinal).ToList(), StringComparer.Ordinal);
         var roots = spans.Where(s => s.ParentSpanId is not { } p || !ids.Contains(p) || p == s.SpanId).OrderBy(s => s.Start).ToList();
-        var colors = ResourceColors(spans);
+        var colors = ResourceColors(spans, resourceOrder);
 
         var rows = new List<WaterfallRow>(spans.Count);
         var visited = new HashSet<string>(StringComparer.Ordinal);
@@ -70,10 +74,15 @@ public static class WaterfallLayout
         return rows;
     }
 
-    /// <summary>Resources numbered in the order they first appear, so colours are stable within a trace.</summary>
-    public static IReadOnlyDictionary<string, int> ResourceColors(IEnumerable<SpanDetail> spans)
+    /// <summary>Resources numbered by <paramref name="resourceOrder"/>, then in the order they first appear.</summary>
+    public static IReadOnlyDictionary<string, int> ResourceColors(IEnumerable<SpanDetail> spans, IReadOnlyList<string>? resourceOrder = null)
     {
         var colors = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var resource in resourceOrder ?? [])
+        {
+            colors.TryAdd(resource, colors.Count);
+        }
+
         foreach (var span in spans.OrderBy(s => s.Start))
         {
             colors.TryAdd(span.Resource, colors.Count);

@@ -31,6 +31,8 @@ internal sealed class FakeTelemetry : ITelemetryQueries
         var matching = entries
             .Where(e => query.Resource is null || e.Resource == query.Resource)
             .Where(e => query.MinSeverity is null || e.SeverityNumber >= query.MinSeverity)
+            .Where(e => query.Text is null || e.Message.Contains(query.Text, StringComparison.OrdinalIgnoreCase))
+            .Where(e => query.TraceId is null || e.TraceId == query.TraceId)
             .Where(e => query.AttributeKey is null || e.Attributes.Contains(new(query.AttributeKey, query.AttributeValue ?? "")))
             .ToList();
         return new LogPage(matching.Skip(query.Skip).Take(query.Take).ToList(), matching.Count);

@@ -3,6 +3,7 @@ using InterimPlatform.Dashboard;
 using InterimPlatform.Dashboard.Components.Pages;
 using InterimPlatform.Dashboard.Telemetry;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Rendering;
 using Microsoft.AspNetCore.Components.Routing;
@@ -22,7 +23,13 @@ public sealed class PagesRenderingTests : IAsyncLifetime
     private WebApplication _app = null!;
     private HttpClient _client = null!;
 
-    public async Task InitializeAsync()
+    public async Task InitializeAsync() => (_app, _client) = await StartAsync(withBackends: true);
+
+    /// <param name="withBackends">
+    /// Serve stand-ins for RabbitMQ's management API (<c>/mgmt</c>) and the gateway's SLA endpoints (<c>/gw</c>)
+    /// from the same host; without them the Messaging and Business pages point at a port nothing listens on.
+    /// </param>
+    private static async Task<(WebApplication App, HttpClient Client)> StartAsync(bool withBackends)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Development" });
         builder.WebHost.UseUrls("http://127.0.0.1:0");
@@ -30,15 +37,51 @@ public sealed class PagesRenderingTests : IAsyncLifetime
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddFluentUIComponents();
         builder.Services.AddSingleton<ITelemetryQueries, FakeTelemetry>();
-        // Nothing listens there: the Messaging and Business pages must still render, with their problem shown.
+        string? self = null; // known once the host listens; options are read on the first request
         builder.Services.AddDashboardOperationsPages(
-            m => m.ManagementUrl = new Uri("http://127.0.0.1:9/"),
-            b => { b.GatewayUrl = new Uri("http://127.0.0.1:9/"); b.ApiKey = "ipk.test.key"; b.Partners = ["globalise"]; });
-        _app = builder.Build();
-        _app.UseAntiforgery();
-        _app.MapRazorComponents<TestShell>().AddInteractiveServerRenderMode().AddAdditionalAssemblies(typeof(Traces).Assembly);
-        await _app.StartAsync();
-        _client = new HttpClient { BaseAddress = new Uri(_app.Urls.First()) };
+            m => m.ManagementUrl = new Uri(withBackends ? self + "mgmt/" : "http://127.0.0.1:9/"),
+            b => { b.GatewayUrl = new Uri(withBackends ? self + "gw/" : "http://127.0.0.1:9/"); b.ApiKey = "ipk.test.key"; b.Partners = ["globalise"]; });
+        var app = builder.Build();
+        app.UseAntiforgery();
+        app.MapRazorComponents<TestShell>().AddInteractiveServerRenderMode().AddAdditionalAssemblies(typeof(Traces).Assembly);
+        if (withBackends)
+        {
+            MapBackends(app);
+        }
+
+        await app.StartAsync();
+        self = app.Urls.First().TrimEnd('/') + "/";
+        return (app, new HttpClient { BaseAddress = new Uri(self) });
+    }
+
+    private static void MapBackends(WebApplication app)
+    {
+        app.MapGet("/mgmt/api/queues/{vhost}", () => Results.Json(new object[]
+        {
+            new { name = "matching-candidate-registered", type = "classic", messages_ready = 0, messages_unacknowledged = 1, consumers = 1, message_stats = new { publish_details = new { rate = 12.5 }, deliver_get_details = new { rate = 12.4 } } },
+            new { name = "matching-candidate-registered_error", type = "classic", messages_ready = 2, messages_unacknowledged = 0, consumers = 0 },
+        }));
+        app.MapPost("/mgmt/api/queues/{vhost}/{queue}/get", () => Results.Json(new[]
+        {
+            new { payload = "{}", payload_bytes = 2, payload_encoding = "string", redelivered = true, properties = new { message_id = "m-1", headers = new Dictionary<string, object> { ["x-rejection-reasons"] = "candidate.fullName: A name is required." } } },
+        }));
+        var now = DateTimeOffset.UtcNow;
+        object Engagement(string title, string status, double started) => new
+        {
+            engagementId = Guid.NewGuid(), title, state = "shortlisting", clockStartedAt = now.AddDays(-started),
+            milestones = new[] { new { milestone = "proposed", dueAt = now.AddDays(10 - started), reachedAt = (DateTimeOffset?)null, status, daysLeft = 10 - started } },
+        };
+        app.MapGet("/gw/api/engagements/sla/breached", () => Results.Json(new[] { Engagement("CFO cover, Oslo", "breached", 11) }));
+        app.MapGet("/gw/api/engagements/sla/at-risk", () => Results.Json(new[] { Engagement("Plant turnaround, Gent", "at-risk", 9) }));
+        app.MapGet("/gw/api/engagements/sla/kpis", () => Results.Json(new
+        {
+            from = "2026-08-25", to = "2026-11-24", engagements = 12,
+            timeToShortlist = new { count = 10, medianDays = 3.5, p90Days = 5.1 },
+            timeToProposal = new { count = 8, medianDays = 7.25, p90Days = 10.4 },
+            timeToPlacement = new { count = 5, medianDays = 15.0, p90Days = 19.0 },
+            slaCompliancePercent = 87.5, breaches = 1, replacements = 0,
+            targets = new { shortlistReadyDays = 5, proposedDays = 10, placedDays = 20, atRiskDays = 2.0 },
+        }));
     }
 
     [Fact]
@@ -90,15 +133,46 @@ public sealed class PagesRenderingTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Messaging_lists_every_queue_with_its_depth_and_error_queues_first()
+    {
+        var html = await GetAsync("/messaging");
+
+        Assert.Equal(2, Count(html, "data-testid=\"queue-row\""));
+        Assert.True(html.IndexOf("data-queue=\"matching-candidate-registered_error\"", StringComparison.Ordinal)
+            < html.IndexOf("data-queue=\"matching-candidate-registered\"", StringComparison.Ordinal));
+        Assert.Contains("data-depth=\"2\"", html, StringComparison.Ordinal);
+        Assert.Contains("12.5", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Business_health_shows_breached_then_at_risk_engagements_the_kpis_and_the_latest_rejections()
+    {
+        var html = await GetAsync("/business");
+
+        var breached = html.IndexOf("data-sla=\"breached\"", StringComparison.Ordinal);
+        var atRisk = html.IndexOf("data-sla=\"at-risk\"", StringComparison.Ordinal);
+        Assert.True(breached >= 0 && atRisk > breached, "breached first, then at risk");
+        Assert.Contains("CFO cover, Oslo", html, StringComparison.Ordinal);
+        Assert.Contains("87.5%", html, StringComparison.Ordinal);
+        Assert.Contains("7.3 d", html, StringComparison.Ordinal); // median time to proposal, 7.25 days
+        Assert.Contains("candidate.fullName: A name is required.", html, StringComparison.Ordinal);
+        Assert.Contains("data-testid=\"partner-intake\"", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Messaging_and_business_render_and_say_what_they_could_not_read()
     {
-        var messaging = await GetAsync("/messaging");
-        var business = await GetAsync("/business");
+        var (app, client) = await StartAsync(withBackends: false);
+        await using var _ = app;
+        using var __ = client;
+
+        var messaging = await client.GetStringAsync("/messaging");
+        var business = await client.GetStringAsync("/business");
 
         Assert.Contains("RabbitMQ could not be read", messaging, StringComparison.Ordinal);
         Assert.Contains("Read-only", messaging, StringComparison.Ordinal);
         Assert.Contains("SLA figures unavailable", business, StringComparison.Ordinal);
-        Assert.Contains("data-testid=\"partner-intake\"", business, StringComparison.Ordinal);
+        Assert.Contains("could not be read from RabbitMQ", business, StringComparison.Ordinal);
     }
 
     private async Task<string> GetAsync(string path)

@@ -86,4 +86,14 @@ public sealed class WaterfallLayoutTests
         Assert.Equal(100, WaterfallLayout.Compute([Span("a", null, "gateway", 0, 0)]).Single().WidthPercent);
         Assert.Empty(WaterfallLayout.Compute([]));
     }
+
+    [Fact]
+    public void Resources_take_the_dashboards_colour_order_when_given_one()
+    {
+        var spans = new[] { Span("a", null, "gateway", 0, 10), Span("b", "a", "candidates", 1, 5), Span("c", "b", "search", 2, 1) };
+
+        var rows = WaterfallLayout.Compute(spans, ["candidates", "gateway", "matching"]);
+
+        Assert.Equal([1, 0, 3], rows.Select(r => r.ColorIndex)); // "search" is not in the list: after it
+    }
 }
