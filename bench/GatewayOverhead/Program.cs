@@ -2,14 +2,15 @@
 // measures one endpoint of the Matching service with wrk, same settings, in one run:
 //   direct   to the service itself, with the Bearer token the gateway would forward;
 //   gateway  through the YARP gateway, with a development API key (X-Api-Key);
-//   nginx    through nginx configured as an equivalent reverse proxy (keep-alive upstream, token forwarded).
+//   nginx    through nginx configured as an equivalent reverse proxy (keep-alive upstream, token forwarded);
+//   yarp     (reference) through a bare YARP with none of the gateway's features, forwarding the same token.
 // Prints requests/s, p50 and p99 per target, the ratios and PASS/MISS against the targets:
 //   gateway ≥ 0.6 × direct throughput, ≥ 1.0 × nginx throughput, ≤ 1 ms added p50.
 // Exit code: 0 every run clean, 1 a run had errors (non-2xx, socket errors) or a target answered wrongly,
 // 2 wrk/nginx missing and not installable (not root).
 // Usage: dotnet run -c Release --project bench/GatewayOverhead -- [--duration 20] [--warmup 10] [--threads 2]
 //        [--connections 32] [--rounds 1] [--wrk-cpus 1|none] [--endpoints weights,candidates] [--seed 50]
-//        [--first-warmup 30] [--targets direct,gateway,nginx] [--single-duration 10] [--env KEY=VALUE ...] [--gateway-env KEY=VALUE ...]
+//        [--first-warmup 30] [--targets direct,gateway,nginx,yarp] [--single-duration 10] [--env KEY=VALUE ...] [--gateway-env KEY=VALUE ...]
 // --env: added to the AppHost's environment, which every service inherits (GC or telemetry settings for all).
 // --gateway-env: an experiment; a second gateway ("tuned": the AppHost's gateway cloned, with these variables)
 //        is measured next to the first, so YARP and runtime settings can be compared in one run.
@@ -21,6 +22,11 @@ using System.Text.Json.Nodes;
 using InterimPlatform.Bench.GatewayOverhead;
 using Microsoft.Extensions.Hosting;
 
+if (args is [BareYarp.Mode, var port, var upstream, var bearer])
+{
+    return await BareYarp.ServeAsync(int.Parse(port, CultureInfo.InvariantCulture), new Uri(upstream), bearer);
+}
+
 var duration = TimeSpan.FromSeconds(Option(args, "--duration", 20));
 var warmup = TimeSpan.FromSeconds(Option(args, "--warmup", 10));
 var firstWarmup = TimeSpan.FromSeconds(Option(args, "--first-warmup", 30));
@@ -31,7 +37,7 @@ var singleDuration = TimeSpan.FromSeconds(Option(args, "--single-duration", 10))
 var seed = Option(args, "--seed", 50);
 var wrkCpus = Text(args, "--wrk-cpus", "1") switch { "none" => null, var cpus => cpus };
 var endpointNames = Text(args, "--endpoints", "weights,candidates").Split(',', StringSplitOptions.RemoveEmptyEntries);
-var targetNames = Text(args, "--targets", "direct,gateway,nginx").Split(',', StringSplitOptions.RemoveEmptyEntries);
+var targetNames = Text(args, "--targets", "direct,gateway,nginx,yarp").Split(',', StringSplitOptions.RemoveEmptyEntries);
 var environment = Pairs(args, "--env");
 var gatewayEnvironment = Pairs(args, "--gateway-env");
 
@@ -100,6 +106,12 @@ try
     {
         // The same header as the gateway gets (same request size); nginx ignores it and forwards its own token.
         targets.Add(new("nginx", nginx.Url, "X-Api-Key", recruiterKey, nginx.ProcessId, matchingPid));
+    }
+
+    await using var bare = targetNames.Contains("yarp") ? await BareYarp.StartAsync(matching, token, stop.Token) : null;
+    if (bare is not null)
+    {
+        targets.Add(new("yarp", bare.Url, "X-Api-Key", recruiterKey, bare.ProcessId, matchingPid));
     }
 
     targets.RemoveAll(t => !targetNames.Contains(t.Name));
@@ -253,6 +265,18 @@ async Task<bool> MeasureAsync(string path, List<Target> targets, CancellationTok
             if (summary.TryGetValue("direct", out var d))
             {
                 Console.WriteLine($"  nginx / direct throughput              {reference.Rps / d.Rps,6:0.00}        (reference)");
+            }
+        }
+
+        if (summary.TryGetValue("yarp", out var bare))
+        {
+            // What YARP and Kestrel cost here, apart from what the gateway's features add to them.
+            Console.WriteLine($"  gateway / bare YARP throughput         {gateway.Rps / bare.Rps,6:0.00}        (reference)");
+            Console.WriteLine($"  gateway features, CPU per request      {gateway.ProxyUs - bare.ProxyUs,6:0} µs     (reference: gateway − bare YARP)");
+            if (summary.TryGetValue("nginx", out var n))
+            {
+                Console.WriteLine($"  bare YARP / nginx throughput           {bare.Rps / n.Rps,6:0.00}        (reference)");
+                Console.WriteLine($"  bare YARP / nginx CPU per request      {bare.ProxyUs / n.ProxyUs,6:0.00}        (reference)");
             }
         }
     }

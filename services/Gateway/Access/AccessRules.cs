@@ -7,10 +7,11 @@ namespace InterimPlatform.Gateway.Access;
 public sealed record AccessRule(string Methods, string Pattern, params string[] Roles)
 {
     private readonly string[] _segments = Pattern.Trim('/').Split('/');
+    private readonly string[] _methods = Methods.Split(',');
 
     public bool Matches(string method, string[] path)
     {
-        if (Methods != "*" && !Methods.Split(',').Contains(method, StringComparer.OrdinalIgnoreCase))
+        if (Methods != "*" && !_methods.Contains(method, StringComparer.OrdinalIgnoreCase))
         {
             return false;
         }
