@@ -61,6 +61,9 @@ public sealed class DistributedApplicationBuilder
 
     public IReadOnlyList<Resource> Resources => _resources;
 
+    /// <summary>What the hosted dashboard's pages need from this app model (gateway keys, partner networks).</summary>
+    public DashboardIntegration Dashboard { get; } = new();
+
     public ResourceBuilder<T> AddResource<T>(T resource) where T : Resource
     {
         if (_resources.Any(r => string.Equals(r.Name, resource.Name, StringComparison.OrdinalIgnoreCase)))
@@ -87,7 +90,7 @@ public sealed class DistributedApplicationBuilder
                 : new DashboardSettings(
                     Configuration.GetValue("Dashboard:Port", 18888),
                     Configuration.GetValue("Dashboard:OtlpGrpcPort", 18889),
-                    Configuration.GetValue("Dashboard:OtlpHttpPort", 18890)));
+                    Configuration.GetValue("Dashboard:OtlpHttpPort", 18890)) { Integration = Dashboard });
 
         var states = new ResourceStateStore();
         Services.AddSingleton(states);

@@ -2,6 +2,7 @@ using System.Reflection;
 using System.Text;
 using InterimPlatform.Dashboard.Components;
 using InterimPlatform.Dashboard.Resources;
+using InterimPlatform.Dashboard.Telemetry;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -69,7 +70,12 @@ public sealed class DashboardHost : IAsyncDisposable
         builder.Services.AddSingleton<DashboardAccess>();
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddFluentUIComponents();
-        DashboardTelemetry.AddServices(builder.Services, options);
+        builder.Services.AddDashboardTelemetry(telemetry =>
+        {
+            telemetry.ApiKey = options.OtlpApiKey;
+            telemetry.StorageDirectory = options.StorageDirectory;
+        });
+        builder.Services.AddDashboardOperationsPages(options.ConfigureMessaging ?? (_ => { }), options.ConfigureBusiness ?? (_ => { }));
 
         var app = builder.Build();
         var access = app.Services.GetRequiredService<DashboardAccess>();
@@ -83,7 +89,9 @@ public sealed class DashboardHost : IAsyncDisposable
 
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         MapResourceApi(app);
-        DashboardTelemetry.MapEndpoints(app);
+        // Each receiver only on its own port (the access middleware also keeps everything else off those ports).
+        app.MapOtlpGrpc().RequireHost($"*:{options.OtlpGrpcPort}");
+        app.MapOtlpHttp().RequireHost($"*:{options.OtlpHttpPort}");
 
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         return new DashboardHost(app, options);

@@ -1,3 +1,6 @@
+using InterimPlatform.Dashboard.Business;
+using InterimPlatform.Dashboard.Messaging;
+
 namespace InterimPlatform.Dashboard.Hosting;
 
 /// <summary>How the dashboard runs: its loopback ports, the secrets the AppHost gives it, and where telemetry is kept.</summary>
@@ -20,6 +23,15 @@ public sealed class DashboardOptions
 
     /// <summary>Where stored telemetry is persisted (the AppHost's <c>&lt;state folder&gt;/telemetry</c>).</summary>
     public required string StorageDirectory { get; init; }
+
+    /// <summary>
+    /// Where the Messaging page finds the broker and the gateway; run when the page is first used, by which time
+    /// the AppHost has allocated the broker's ports.
+    /// </summary>
+    public Action<MessagingOptions>? ConfigureMessaging { get; init; }
+
+    /// <summary>Where the Business health page finds the gateway, and with which key; run when the page is first used.</summary>
+    public Action<BusinessOptions>? ConfigureBusiness { get; init; }
 
     public string BaseUrl => $"http://localhost:{Port}";
 

@@ -133,8 +133,8 @@ internal sealed class Orchestrator(
             return;
         }
 
-        _dashboard = new AppHostDashboard(settings, new OrchestratorResourceSource(this), timeProvider);
-        _otlp = await _dashboard.StartAsync(_state!, cancellationToken).ConfigureAwait(false);
+        _dashboard = new AppHostDashboard(settings, model, new OrchestratorResourceSource(this), timeProvider);
+        _otlp = await _dashboard.StartAsync(_state!, _secrets!, cancellationToken).ConfigureAwait(false);
         _console.Line($"Dashboard: {_dashboard.LoginUrl}");
     }
 
