@@ -38,6 +38,9 @@ internal sealed class Orchestrator(
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _commandGates = new(StringComparer.Ordinal);
     // Processes stopped on purpose by a command: their exit is reported by the command, not as a crash.
     private readonly ConcurrentDictionary<ManagedProcess, byte> _stoppedByCommand = new();
+    // One service.instance.id per project for the whole run, as Aspire keeps a resource's name across restarts:
+    // a restarted service is the same resource in the telemetry, not a new replica beside the old one.
+    private readonly ConcurrentDictionary<ProjectResource, string> _instanceIds = new();
     private StateFolder? _state;
     private ResourceLogStore? _logs;
     private PlatformSecrets? _secrets;
@@ -285,7 +288,7 @@ internal sealed class Orchestrator(
         }
 
         var (fileName, arguments) = ResolveExecutable(project);
-        var environment = new Dictionary<string, string>(ProjectEnvironment.Build(project, Guid.NewGuid().ToString("N")[..8], _otlp));
+        var environment = new Dictionary<string, string>(ProjectEnvironment.Build(project, _instanceIds.GetOrAdd(project, _ => Guid.NewGuid().ToString("N")[..8]), _otlp));
         foreach (var (name, value) in project.StateEnvironment)
         {
             environment[name] = value(_state!);

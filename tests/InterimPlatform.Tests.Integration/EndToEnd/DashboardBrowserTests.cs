@@ -27,6 +27,11 @@ public sealed class DashboardBrowserTests(ITestOutputHelper output)
         var chromium = await DebianChromium.EnsureInstalledAsync(output.WriteLine, CancellationToken.None);
         var screenshots = Path.Combine(AppHostProcess.RepositoryRoot(), "TestResults", "screenshots");
         Directory.CreateDirectory(screenshots);
+        foreach (var stale in new[] { "failure.png", "failure.html" })
+        {
+            File.Delete(Path.Combine(screenshots, stale));
+        }
+
         var host = AppHostProcess.Start();
         try
         {
@@ -132,7 +137,24 @@ public sealed class DashboardBrowserTests(ITestOutputHelper output)
     private static async Task OpenTraceAcrossServicesAsync(IPage page, Uri dashboard, string screenshots)
     {
         await page.GotoAsync(new Uri(dashboard, "/traces").ToString());
+        await WaitUntilLiveAsync(page);
+        // The list follows new telemetry by itself; Matching's consumer span arrives a little after the request's.
+        const string acrossThree = "[...document.querySelectorAll('[data-testid=trace-row]')].find(a => Number(a.dataset.resourceCount) >= 3)";
+        await page.WaitForFunctionAsync($"() => !!({acrossThree})", null, new() { Timeout = 30_000 });
         await ShotAsync(page, screenshots, "11-traces");
+
+        var traceId = await page.EvaluateAsync<string>($"() => ({acrossThree}).dataset.traceId");
+        await page.Locator($"[data-testid=trace-row][data-trace-id='{traceId}']").ClickAsync();
+        await page.WaitForURLAsync($"**/traces/{traceId}");
+        foreach (var resource in new[] { "gateway", "candidates", "matching" })
+        {
+            await Expect(page.Locator($"[data-testid=span-row][data-resource='{resource}']").First).ToBeVisibleAsync(new() { Timeout = 15_000 });
+        }
+
+        // A span's details, as ops would look at one.
+        await page.Locator("[data-testid=span-row][data-resource='matching']").First.ClickAsync();
+        await Expect(page.GetByTestId("span-details")).ToBeVisibleAsync();
+        await ShotAsync(page, screenshots, "12-trace-detail");
     }
 
     /// <summary>Waits until the page is connected to the server: before that, buttons do nothing.</summary>
