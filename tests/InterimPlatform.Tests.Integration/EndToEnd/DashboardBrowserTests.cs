@@ -104,6 +104,16 @@ public sealed class DashboardBrowserTests(ITestOutputHelper output)
             Assert.False(AppHostProcess.IsAlive(matchingPid), "the old matching process is gone");
             await ShotAsync(page, screenshots, "04-resources-after-restart");
 
+            // The dark theme, still chosen after a reload.
+            await page.GetByTestId("theme-switch").ClickAsync();
+            await Expect(page.GetByTestId("theme-switch")).ToContainTextAsync("Light theme");
+            await page.ReloadAsync();
+            await WaitUntilLiveAsync(page);
+            await Expect(page.GetByTestId("theme-switch")).ToContainTextAsync("Light theme");
+            await ShotAsync(page, screenshots, "04b-resources-dark");
+            await page.GetByTestId("theme-switch").ClickAsync();
+            await Expect(page.GetByTestId("theme-switch")).ToContainTextAsync("Dark theme");
+
             // A request through the gateway that becomes a message: gateway → Candidates → RabbitMQ → Matching.
             using var client = host.Client();
             var marker = "Ingrid" + Guid.NewGuid().ToString("N")[..8];
