@@ -26,7 +26,8 @@ internal sealed class OrchestratorResourceSource(Orchestrator orchestrator) : IR
 
     public async IAsyncEnumerable<ConsoleLine> WatchConsoleAsync(string resource, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        if (orchestrator.Logs is not { } logs)
+        // Only the model's resources: a name from a URL must not create a log (and its file) of its own.
+        if (orchestrator.Logs is not { } logs || !orchestrator.Model.Resources.Any(r => r.Name == resource))
         {
             yield break;
         }
@@ -47,6 +48,11 @@ internal sealed class OrchestratorResourceSource(Orchestrator orchestrator) : IR
         catch (InvalidOperationException e)
         {
             return new CommandResult(false, e.Message);
+        }
+        catch (OperationCanceledException)
+        {
+            // The page closed while waiting for another command on the resource, or the AppHost is stopping.
+            return new CommandResult(false, "cancelled");
         }
     }
 

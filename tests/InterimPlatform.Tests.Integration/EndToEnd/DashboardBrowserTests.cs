@@ -22,7 +22,7 @@ public sealed class DashboardBrowserTests(ITestOutputHelper output)
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(90);
 
     [Fact]
-    public async Task Ops_log_in_with_the_printed_link_see_every_resource_running_restart_a_service_and_follow_a_request_across_services()
+    public async Task Ops_log_in_with_the_printed_link_see_every_resource_running_restart_stop_and_start_services_and_follow_a_request_across_services()
     {
         var chromium = await DebianChromium.EnsureInstalledAsync(output.WriteLine, CancellationToken.None);
         var screenshots = Path.Combine(AppHostProcess.RepositoryRoot(), "TestResults", "screenshots");
@@ -103,6 +103,14 @@ public sealed class DashboardBrowserTests(ITestOutputHelper output)
             Assert.NotEqual(matchingPid, host.ResourceProcessIds["matching"]);
             Assert.False(AppHostProcess.IsAlive(matchingPid), "the old matching process is gone");
             await ShotAsync(page, screenshots, "04-resources-after-restart");
+
+            // Stop (confirmed) and Start: Exited while stopped, then Running again, on the same port.
+            await page.GetByTestId("stop-engagements").ClickAsync();
+            await page.Locator("fluent-dialog fluent-button", new() { HasText = "Stop" }).ClickAsync();
+            await Expect(page.GetByTestId("state-engagements")).ToHaveAttributeAsync("data-state", "Exited", new() { Timeout = 30_000 });
+            await page.GetByTestId("start-engagements").ClickAsync();
+            await Expect(page.GetByTestId("state-engagements")).ToHaveAttributeAsync("data-state", "Running", new() { Timeout = 60_000 });
+            await Expect(page.GetByTestId("restarts-engagements")).ToHaveTextAsync("1");
 
             // The dark theme, still chosen after a reload.
             await page.GetByTestId("theme-switch").ClickAsync();
