@@ -3,7 +3,7 @@
 //   1. raw broker rate: the same partner messages through a bare queue with a bare publisher and consumer;
 //   2. ingestion rate: the messages published as a partner until every one is a stored candidate;
 //   3. search latency (p50, p99) through the gateway with the pool topped up to --search-pool candidates.
-// Usage: dotnet run -c Release --project bench/PartnerIngestion -- [--messages 50000] [--search-pool 100000]
+// Usage: dotnet run -c Release --project bench/PartnerIngestion -- [--messages 50000] [--search-pool 100000] [--keep-state]
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Sockets;
@@ -36,6 +36,8 @@ using var appHost = Process.Start(new ProcessStartInfo(Path.Combine(root.FullNam
     ArgumentList = { "--state-dir", state, $"--Gateway:Port={gatewayPort}", $"--Messaging:AmqpPort={amqpPort}" },
     RedirectStandardOutput = true,
     RedirectStandardInput = true,
+    // Search latency is measured through the gateway: its per-caller rate limit is not what is measured.
+    Environment = { ["Gateway__RateLimit__PermitsPerSecond"] = "100000", ["Gateway__RateLimit__Burst"] = "100000" },
 })!;
 var output = new StringBuilder();
 var healthy = new TaskCompletionSource();
@@ -94,7 +96,8 @@ try
     }
 
     Console.WriteLine($"settled:     every event published and in Matching {settle.Elapsed.TotalSeconds:0.0} s after the last candidate was stored");
-    await SearchLatencyAsync(new Uri($"http://localhost:{gatewayPort}"), database);
+    var recruiterKey = JsonDocument.Parse(File.ReadAllText(Path.Combine(state, "api-keys.json"))).RootElement.GetProperty("recruiter").GetString()!;
+    await SearchLatencyAsync(new Uri($"http://localhost:{gatewayPort}"), recruiterKey, database);
 }
 finally
 {
@@ -104,7 +107,14 @@ finally
         await appHost.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(2));
     }
 
-    Directory.Delete(state, recursive: true);
+    if (args.Contains("--keep-state"))
+    {
+        Console.WriteLine($"State folder kept (logs in {Path.Combine(state, "logs")}).");
+    }
+    else
+    {
+        Directory.Delete(state, recursive: true);
+    }
 }
 
 return 0;
@@ -196,7 +206,7 @@ static async Task PublishAsync(IConnection connection, string exchange, string r
     await Task.WhenAll(pending);
 }
 
-static async Task SearchLatencyAsync(Uri gateway, string database)
+static async Task SearchLatencyAsync(Uri gateway, string apiKey, string database)
 {
     await using (var db = new NpgsqlConnection(database))
     {
@@ -219,6 +229,7 @@ static async Task SearchLatencyAsync(Uri gateway, string database)
         "?sort=-registered&page=50",
     ];
     using var http = new HttpClient { BaseAddress = gateway };
+    http.DefaultRequestHeaders.Add("X-Api-Key", apiKey);
     foreach (var query in queries)
     {
         (await http.GetAsync("/api/candidates" + query)).EnsureSuccessStatusCode(); // warm up
