@@ -138,8 +138,26 @@ public sealed class DashboardBrowserTests(ITestOutputHelper output)
             await ShotAsync(page, screenshots, "05-resource-details");
 
             await page.GotoAsync(new Uri(dashboard, "/console/matching").ToString());
-            await Expect(page.GetByTestId("console-lines")).Not.ToBeEmptyAsync();
+            await WaitUntilLiveAsync(page);
+            var lines = page.Locator("[data-testid=console-lines] .console-line");
+            await Expect(lines.First).ToBeVisibleAsync();
             await ShotAsync(page, screenshots, "06-console");
+
+            // Filter: only matching lines stay. Pause: new lines wait. Download: the whole log as text.
+            await page.GetByTestId("console-filter").Locator("input").FillAsync("Now listening");
+            await Expect(lines.First).ToContainTextAsync("Now listening");
+            foreach (var text in await lines.AllInnerTextsAsync())
+            {
+                Assert.Contains("Now listening", text, StringComparison.Ordinal);
+            }
+
+            await page.GetByTestId("console-pause").ClickAsync();
+            await Expect(page.GetByTestId("console-pause")).ToContainTextAsync("Resume");
+            await page.GetByTestId("console-pause").ClickAsync();
+            await Expect(page.GetByTestId("console-pause")).ToContainTextAsync("Pause");
+            var download = await page.APIRequest.GetAsync(new Uri(dashboard, "/api/console/matching").ToString());
+            Assert.Equal(200, download.Status);
+            Assert.Contains("Now listening on", await download.TextAsync(), StringComparison.Ordinal);
 
             foreach (var (path, name) in new[] { ("/structured-logs", "07-structured-logs"), ("/metrics", "08-metrics"), ("/messaging", "09-messaging"), ("/business", "10-business") })
             {
