@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Text.Json;
 using InterimPlatform.Dashboard.Resources;
 using InterimPlatform.Hosting.ApplicationModel;
 using InterimPlatform.Hosting.Orchestration;
@@ -11,6 +12,8 @@ namespace InterimPlatform.Hosting.Dashboard;
 /// </summary>
 internal sealed class OrchestratorResourceSource(Orchestrator orchestrator) : IResourceSource
 {
+    private static readonly HttpClient s_health = new();
+
     public IReadOnlyList<DashboardResource> Resources => [.. orchestrator.States.Snapshots.Select(Map)];
 
     public async IAsyncEnumerable<DashboardResource> WatchAsync([EnumeratorCancellation] CancellationToken cancellationToken)
@@ -53,6 +56,48 @@ internal sealed class OrchestratorResourceSource(Orchestrator orchestrator) : IR
         {
             // The page closed while waiting for another command on the resource, or the AppHost is stopping.
             return new CommandResult(false, "cancelled");
+        }
+    }
+
+    /// <summary>A running project's own <c>/health</c> report, check by check; the orchestrator's view for anything else.</summary>
+    public async Task<IReadOnlyList<HealthReport>> CheckHealthAsync(string resource, CancellationToken cancellationToken)
+    {
+        var snapshot = orchestrator.States.Get(resource);
+        if (snapshot is null)
+        {
+            return [];
+        }
+
+        if (orchestrator.Model.Resources.FirstOrDefault(r => r.Name == resource) is not ProjectResource project || snapshot.State != KnownResourceStates.Running)
+        {
+            return Map(snapshot).HealthReports;
+        }
+
+        var check = $"GET {project.HealthPath}";
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(TimeSpan.FromSeconds(3));
+            using var response = await s_health.GetAsync(new Uri($"http://127.0.0.1:{project.Port}{project.HealthPath}"), timeout.Token).ConfigureAwait(false);
+            using var body = await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync(timeout.Token).ConfigureAwait(false), cancellationToken: timeout.Token).ConfigureAwait(false);
+            var reports = new List<HealthReport>();
+            if (body.RootElement.TryGetProperty("checks", out var checks) && checks.ValueKind == JsonValueKind.Object)
+            {
+                foreach (var entry in checks.EnumerateObject())
+                {
+                    reports.Add(new HealthReport(
+                        entry.Name,
+                        entry.Value.TryGetProperty("status", out var status) ? status.GetString() ?? "Unknown" : "Unknown",
+                        entry.Value.TryGetProperty("description", out var description) ? description.GetString() : null));
+                }
+            }
+
+            var overall = body.RootElement.TryGetProperty("status", out var total) ? total.GetString() : null;
+            return [new HealthReport(check, overall ?? ((int)response.StatusCode < 300 ? "Healthy" : "Unhealthy"), $"HTTP {(int)response.StatusCode}"), .. reports];
+        }
+        catch (Exception e) when (e is HttpRequestException or JsonException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            return [new HealthReport(check, "Unhealthy", e.Message)];
         }
     }
 

@@ -135,6 +135,8 @@ public sealed class DashboardBrowserTests(ITestOutputHelper output)
 
             await page.GotoAsync(new Uri(dashboard, "/resources/gateway").ToString());
             await Expect(page.GetByTestId("env-OTEL_EXPORTER_OTLP_HEADERS")).ToHaveTextAsync("••••••••");
+            // The gateway's own /health, asked by the page: the overall answer, then each of its checks.
+            await Expect(page.GetByTestId("health-report").Nth(1)).ToBeVisibleAsync();
             await ShotAsync(page, screenshots, "05-resource-details");
 
             await page.GotoAsync(new Uri(dashboard, "/console/matching").ToString());
