@@ -107,6 +107,7 @@ internal sealed class Orchestrator(
             }
 
             await Task.WhenAll(runs).ConfigureAwait(false);
+            await WatchHealthAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -450,6 +451,44 @@ internal sealed class Orchestrator(
 
         var exitCode = await process.Exited.ConfigureAwait(false);
         SetState(resource, s => s with { State = KnownResourceStates.Finished, ExitCode = exitCode, Health = HealthStatus.Unknown, StoppedAt = timeProvider.GetUtcNow() });
+    }
+
+    /// <summary>
+    /// Keeps each running project's health current (Aspire re-checks health while a resource runs): its
+    /// <c>/health</c> every 5 s. A failing check turns Health to Unhealthy without changing the state, so a
+    /// service that lost its database shows it on the dashboard while its process still runs.
+    /// </summary>
+    private async Task WatchHealthAsync(CancellationToken cancellationToken)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(3) };
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(5), timeProvider);
+        while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
+        {
+            foreach (var project in model.Resources.OfType<ProjectResource>())
+            {
+                if (states.Get(project.Name)?.State != KnownResourceStates.Running)
+                {
+                    continue;
+                }
+
+                HealthStatus health;
+                try
+                {
+                    using var response = await http.GetAsync(new Uri($"http://127.0.0.1:{project.Port}{project.HealthPath}"), cancellationToken).ConfigureAwait(false);
+                    health = response.IsSuccessStatusCode ? HealthStatus.Healthy : HealthStatus.Unhealthy;
+                }
+                catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+                {
+                    health = HealthStatus.Unhealthy;
+                }
+
+                // Only while still Running: a command may have stopped it during the request.
+                if (states.Get(project.Name) is { State: KnownResourceStates.Running } current && current.Health != health)
+                {
+                    states.Update(project.Name, s => s.State == KnownResourceStates.Running ? s with { Health = health } : s);
+                }
+            }
+        }
     }
 
     /// <summary>
