@@ -124,7 +124,7 @@ public sealed class DashboardBrowserTests(ITestOutputHelper output)
 
             // A request through the gateway that becomes a message: gateway → Candidates → RabbitMQ → Matching.
             using var client = host.Client();
-            var marker = "Ingrid" + Guid.NewGuid().ToString("N")[..8];
+            var marker = "Solveig" + Guid.NewGuid().ToString("N")[..8];
             var created = await client.PostAsJsonAsync("/api/candidates", CandidateSamples.Cfo($"{marker} Dahl", $"{marker}@example.no"));
             Assert.Equal(HttpStatusCode.Created, created.StatusCode);
             var candidateId = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
