@@ -37,6 +37,9 @@ public static class GatewaySecurity
         return gateway;
     }
 
+    /// <summary>The development key of <paramref name="role"/> (the dashboard's Messaging and Business pages call the gateway with it).</summary>
+    public static string? DevelopmentKey(StateFolder state, string role) => DevelopmentKeys(state).GetValueOrDefault(role);
+
     private static string SigningKey(StateFolder state) => state.LoadOrCreateCredentials(SigningKeyFile, [SigningKeyAccount])[SigningKeyAccount];
 
     /// <summary>The development keys, one per role, in the key format the gateway accepts.</summary>

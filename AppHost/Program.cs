@@ -13,9 +13,10 @@ var engagementsDb = postgres.AddDatabase("engagementsdb", databaseName: "engagem
 var matchingDb = postgres.AddDatabase("matchingdb", databaseName: "matching");
 var gatewayDb = postgres.AddDatabase("gatewaydb", databaseName: "gateway");
 
+var partners = builder.Configuration.GetSection("Partners").Get<string[]>() ?? ["globalise", "nordic-interim"];
 var messaging = builder.AddRabbitMQ("messaging").WithManagementPlugin().WithDataVolume()
     .WithAmqpPort(builder.Configuration.GetValue("Messaging:AmqpPort", 5672))
-    .WithPartnerNetworks(builder.Configuration.GetSection("Partners").Get<string[]>() ?? ["globalise", "nordic-interim"]);
+    .WithPartnerNetworks(partners);
 
 var matching = builder.AddProject("matching", "../services/Matching/InterimPlatform.Matching.csproj")
     .WithGatewayTrust()
@@ -42,5 +43,9 @@ builder.AddProject("gateway", "../services/Gateway/InterimPlatform.Gateway.cspro
     .WithReference(candidates).WaitFor(candidates)
     .WithReference(engagements).WaitFor(engagements)
     .WithReference(matching).WaitFor(matching);
+
+// The dashboard (http://localhost:18888, printed at start) calls the gateway with the development keys.
+builder.Dashboard.GatewayApiKey = GatewaySecurity.DevelopmentKey;
+builder.Dashboard.Partners = partners;
 
 builder.Build().Run();

@@ -1,5 +1,6 @@
 using System.Reflection;
 using InterimPlatform.Hosting.ApplicationModel;
+using InterimPlatform.Hosting.Dashboard;
 using InterimPlatform.Hosting.Orchestration;
 using InterimPlatform.Hosting.State;
 using Microsoft.Extensions.Configuration;
@@ -12,7 +13,9 @@ namespace InterimPlatform.Hosting;
 /// <summary>
 /// Declares the platform's resources, as .NET Aspire's DistributedApplicationBuilder does.
 /// Command-line flags of the AppHost: <c>--reset</c> deletes all data and credentials before starting;
-/// <c>--state-dir PATH</c> keeps state elsewhere than the repository's <c>.apphost/</c>.
+/// <c>--state-dir PATH</c> keeps state elsewhere than the repository's <c>.apphost/</c>;
+/// <c>--Dashboard:Port=</c>, <c>--Dashboard:OtlpGrpcPort=</c>, <c>--Dashboard:OtlpHttpPort=</c> move the dashboard
+/// (defaults 18888, 18889, 18890) and <c>--Dashboard:Enabled=false</c> runs without it.
 /// </summary>
 public sealed class DistributedApplicationBuilder
 {
@@ -58,6 +61,9 @@ public sealed class DistributedApplicationBuilder
 
     public IReadOnlyList<Resource> Resources => _resources;
 
+    /// <summary>What the hosted dashboard's pages need from this app model (gateway keys, partner networks).</summary>
+    public DashboardIntegration Dashboard { get; } = new();
+
     public ResourceBuilder<T> AddResource<T>(T resource) where T : Resource
     {
         if (_resources.Any(r => string.Equals(r.Name, resource.Name, StringComparison.OrdinalIgnoreCase)))
@@ -77,7 +83,14 @@ public sealed class DistributedApplicationBuilder
             Path.GetFullPath(stateDirectory),
             _reset,
             BuildConfiguration: Assembly.GetEntryAssembly()?.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug",
-            Otlp: otlpEndpoint is { Length: > 0 } ? new OtlpSettings(otlpEndpoint, Configuration["AppHost:OtlpApiKey"]) : null);
+            Otlp: otlpEndpoint is { Length: > 0 } ? new OtlpSettings(otlpEndpoint, Configuration["AppHost:OtlpApiKey"]) : null,
+            // The AppHost hosts its dashboard unless told to send telemetry elsewhere or to run without one.
+            Dashboard: otlpEndpoint is { Length: > 0 } || !Configuration.GetValue("Dashboard:Enabled", true)
+                ? null
+                : new DashboardSettings(
+                    Configuration.GetValue("Dashboard:Port", 18888),
+                    Configuration.GetValue("Dashboard:OtlpGrpcPort", 18889),
+                    Configuration.GetValue("Dashboard:OtlpHttpPort", 18890)) { Integration = Dashboard });
 
         var states = new ResourceStateStore();
         Services.AddSingleton(states);

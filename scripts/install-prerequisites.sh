@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs the server binaries the platform runs (PostgreSQL, RabbitMQ) when they are missing.
+# Installs the server binaries the platform runs (PostgreSQL, RabbitMQ) and the browser the dashboard's
+# browser test drives (Debian's chromium) when they are missing.
 # The AppHost and the test fixtures do the same on demand; CI calls this first so the install
 # shows up as its own step. Debian would start a freshly installed server as a system service:
 # a temporary policy-rc.d prevents that, since the platform runs its own instances.
@@ -8,7 +9,8 @@ set -euo pipefail
 missing=()
 command -v initdb >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
 [ -x /usr/lib/rabbitmq/bin/rabbitmq-server ] || missing+=(rabbitmq-server)
-[ ${#missing[@]} -eq 0 ] && { echo "prerequisites: PostgreSQL and RabbitMQ are installed."; exit 0; }
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+[ ${#missing[@]} -eq 0 ] && { echo "prerequisites: PostgreSQL, RabbitMQ and chromium are installed."; exit 0; }
 
 if [ "$(id -u)" -ne 0 ]; then
   echo "prerequisites: missing ${missing[*]}. Run: sudo apt-get install -y ${missing[*]}" >&2

@@ -20,6 +20,13 @@ public interface IResourceSource
 
     /// <summary>Starts, stops or restarts a resource; returns once the command has taken effect or failed.</summary>
     Task<CommandResult> ExecuteAsync(string resource, ResourceCommand command, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The resource's health checks as they answer now (a service's <c>/health</c>: database, broker, …), for the
+    /// details page; by default the reports of the last snapshot.
+    /// </summary>
+    Task<IReadOnlyList<HealthReport>> CheckHealthAsync(string resource, CancellationToken cancellationToken) =>
+        Task.FromResult(Resources.FirstOrDefault(r => r.Name == resource)?.HealthReports ?? []);
 }
 
 /// <summary>One resource: a server (PostgreSQL, RabbitMQ), a database, or a service replica.</summary>

@@ -65,9 +65,14 @@ internal sealed class ConsoleReporter(TimeProvider timeProvider)
         }
     }
 
-    public void Summary(DistributedApplicationModel model, StateFolder state, PlatformSecrets secrets, TimeSpan elapsed)
+    public void Summary(DistributedApplicationModel model, StateFolder state, PlatformSecrets secrets, TimeSpan elapsed, string? dashboardLoginUrl)
     {
         var lines = new List<string> { $"{AllHealthyMarker} ({elapsed.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)} s)." };
+        if (dashboardLoginUrl is not null)
+        {
+            lines.Add($"  {"Dashboard",-22} {dashboardLoginUrl}   (the link logs in; the token changes at every start)");
+        }
+
         foreach (var project in model.Resources.OfType<ProjectResource>().Where(p => p.FixedPort is not null))
         {
             lines.Add($"  {project.Name,-22} {project.HttpUrl}   (health: {project.HttpUrl}/health)");

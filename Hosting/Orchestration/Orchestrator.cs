@@ -2,6 +2,8 @@ using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using System.Diagnostics;
 using InterimPlatform.Hosting.ApplicationModel;
+using InterimPlatform.Dashboard.Resources;
+using InterimPlatform.Hosting.Dashboard;
 using InterimPlatform.Hosting.Processes;
 using InterimPlatform.Hosting.Servers;
 using InterimPlatform.Hosting.State;
@@ -9,11 +11,14 @@ using Microsoft.Extensions.Hosting;
 
 namespace InterimPlatform.Hosting.Orchestration;
 
-public sealed record OrchestratorOptions(string StateDirectory, bool Reset, string BuildConfiguration, OtlpSettings? Otlp);
+/// <param name="Otlp">An external OTLP endpoint (an Aspire dashboard's); ignored when <paramref name="Dashboard"/> is set.</param>
+/// <param name="Dashboard">The dashboard the AppHost hosts itself, and its ports; null to run without one.</param>
+public sealed record OrchestratorOptions(string StateDirectory, bool Reset, string BuildConfiguration, OtlpSettings? Otlp, DashboardSettings? Dashboard = null);
 
 /// <summary>
 /// Starts every resource once what it waits for is healthy, watches them, and on shutdown stops them
-/// in reverse dependency order: services, then RabbitMQ and the databases, then PostgreSQL.
+/// in reverse dependency order: services, then RabbitMQ and the databases, then PostgreSQL. While running,
+/// it starts, stops and restarts projects on command (the dashboard's buttons).
 /// </summary>
 internal sealed class Orchestrator(
     DistributedApplicationModel model,
@@ -30,10 +35,28 @@ internal sealed class Orchestrator(
     private readonly ConcurrentDictionary<Resource, object> _running = new();
     private readonly CancellationTokenSource _stopping = new();
     private readonly ConsoleReporter _console = new(timeProvider);
+    private readonly ConcurrentDictionary<string, SemaphoreSlim> _commandGates = new(StringComparer.Ordinal);
+    // Processes stopped on purpose by a command: their exit is reported by the command, not as a crash.
+    private readonly ConcurrentDictionary<ManagedProcess, byte> _stoppedByCommand = new();
+    // One service.instance.id per project for the whole run, as Aspire keeps a resource's name across restarts:
+    // a restarted service is the same resource in the telemetry, not a new replica beside the old one.
+    private readonly ConcurrentDictionary<ProjectResource, string> _instanceIds = new();
     private StateFolder? _state;
     private ResourceLogStore? _logs;
     private PlatformSecrets? _secrets;
+    private AppHostDashboard? _dashboard;
+    private OtlpSettings? _otlp = options.Otlp;
     private Task _run = Task.CompletedTask;
+
+    internal DistributedApplicationModel Model => model;
+
+    internal ResourceStateStore States => states;
+
+    /// <summary>The resources' console output; null until the AppHost has started.</summary>
+    internal ResourceLogStore? Logs => _logs;
+
+    /// <summary>The link that logs into the dashboard, once it is up.</summary>
+    public string? DashboardLoginUrl => _dashboard?.LoginUrl;
 
     /// <summary>True when the AppHost could not run at all (a missing server binary, for example).</summary>
     public bool Failed { get; private set; }
@@ -48,7 +71,7 @@ internal sealed class Orchestrator(
         }
 
         _secrets = _state.LoadOrCreateSecrets();
-        _logs = new ResourceLogStore(Path.Combine(_state.Path, "logs"));
+        _logs = new ResourceLogStore(Path.Combine(_state.Path, "logs"), timeProvider: timeProvider);
         foreach (var resource in model.Resources)
         {
             _healthy[resource] = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -68,13 +91,14 @@ internal sealed class Orchestrator(
         _console.Line($"InterimPlatform AppHost: starting {model.Resources.Count} resources (state folder {_state!.Path})");
         try
         {
+            await StartDashboardAsync(cancellationToken).ConfigureAwait(false);
             Allocate();
             var binaries = await FindBinariesAsync(cancellationToken).ConfigureAwait(false);
             var runs = model.Resources.Select(r => RunResourceAsync(r, binaries, cancellationToken)).ToList();
             try
             {
                 await Task.WhenAll(_healthy.Values.Select(t => t.Task)).ConfigureAwait(false);
-                _console.Summary(model, _state, _secrets!, timeProvider.GetElapsedTime(started));
+                _console.Summary(model, _state, _secrets!, timeProvider.GetElapsedTime(started), _dashboard?.LoginUrl);
             }
             catch (Exception) when (!cancellationToken.IsCancellationRequested)
             {
@@ -83,6 +107,7 @@ internal sealed class Orchestrator(
             }
 
             await Task.WhenAll(runs).ConfigureAwait(false);
+            await WatchHealthAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -93,6 +118,28 @@ internal sealed class Orchestrator(
             _console.Line(e.Message);
             lifetime.StopApplication();
         }
+        catch (DashboardUnavailableException e)
+        {
+            Failed = true;
+            _console.Line(e.Message);
+            lifetime.StopApplication();
+        }
+    }
+
+    /// <summary>
+    /// Starts the dashboard before any resource, as Aspire does, so every service is given its OTLP
+    /// endpoint and key and its first telemetry has somewhere to go.
+    /// </summary>
+    private async Task StartDashboardAsync(CancellationToken cancellationToken)
+    {
+        if (options.Dashboard is not { } settings)
+        {
+            return;
+        }
+
+        _dashboard = new AppHostDashboard(settings, model, new OrchestratorResourceSource(this), timeProvider);
+        _otlp = await _dashboard.StartAsync(_state!, _secrets!, cancellationToken).ConfigureAwait(false);
+        _console.Line($"Dashboard: {_dashboard.LoginUrl}");
     }
 
     private void Allocate()
@@ -242,7 +289,7 @@ internal sealed class Orchestrator(
         }
 
         var (fileName, arguments) = ResolveExecutable(project);
-        var environment = new Dictionary<string, string>(ProjectEnvironment.Build(project, Guid.NewGuid().ToString("N")[..8], options.Otlp));
+        var environment = new Dictionary<string, string>(ProjectEnvironment.Build(project, _instanceIds.GetOrAdd(project, _ => Guid.NewGuid().ToString("N")[..8]), _otlp));
         foreach (var (name, value) in project.StateEnvironment)
         {
             environment[name] = value(_state!);
@@ -254,6 +301,7 @@ internal sealed class Orchestrator(
                 Environment = environment,
                 WorkingDirectory = Path.GetDirectoryName(project.ProjectPath),
                 Output = output,
+                ErrorOutput = line => _logs!.Append(project.Name, line, isError: true),
             },
             ProcessWatchdog.Shared);
         _running[project] = process;
@@ -321,7 +369,7 @@ internal sealed class Orchestrator(
         _ = process.Exited.ContinueWith(
             task =>
             {
-                if (_stopping.IsCancellationRequested)
+                if (_stopping.IsCancellationRequested || _stoppedByCommand.TryRemove(process, out _))
                 {
                     return;
                 }
@@ -357,6 +405,12 @@ internal sealed class Orchestrator(
         Task Stop(Resource resource) => stops.GetOrAdd(resource, r => new Lazy<Task>(() => StopResourceAsync(r, Stop))).Value;
         await Task.WhenAll(model.Resources.Select(Stop)).ConfigureAwait(false);
         _console.Line("All resources stopped.");
+        if (_dashboard is not null)
+        {
+            // Last: it receives the services' final telemetry while they stop.
+            await _dashboard.DisposeAsync().ConfigureAwait(false);
+        }
+
         _state?.Dispose();
     }
 
@@ -397,6 +451,147 @@ internal sealed class Orchestrator(
 
         var exitCode = await process.Exited.ConfigureAwait(false);
         SetState(resource, s => s with { State = KnownResourceStates.Finished, ExitCode = exitCode, Health = HealthStatus.Unknown, StoppedAt = timeProvider.GetUtcNow() });
+    }
+
+    /// <summary>
+    /// Keeps each running project's health current (Aspire re-checks health while a resource runs): its
+    /// <c>/health</c> every 5 s. A failing check turns Health to Unhealthy without changing the state, so a
+    /// service that lost its database shows it on the dashboard while its process still runs.
+    /// </summary>
+    private async Task WatchHealthAsync(CancellationToken cancellationToken)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(3) };
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(5), timeProvider);
+        while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
+        {
+            foreach (var project in model.Resources.OfType<ProjectResource>())
+            {
+                if (states.Get(project.Name)?.State != KnownResourceStates.Running)
+                {
+                    continue;
+                }
+
+                HealthStatus health;
+                try
+                {
+                    using var response = await http.GetAsync(new Uri($"http://127.0.0.1:{project.Port}{project.HealthPath}"), cancellationToken).ConfigureAwait(false);
+                    health = response.IsSuccessStatusCode ? HealthStatus.Healthy : HealthStatus.Unhealthy;
+                }
+                catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+                {
+                    health = HealthStatus.Unhealthy;
+                }
+
+                // Only while still Running: a command may have stopped it during the request.
+                if (states.Get(project.Name) is { State: KnownResourceStates.Running } current && current.Health != health)
+                {
+                    states.Update(project.Name, s => s.State == KnownResourceStates.Running ? s with { Health = health } : s);
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Starts, stops or restarts a project (the dashboard's commands), one command per resource at a time.
+    /// Its port stays the same, so the services that reference it reach the new process unchanged.
+    /// Throws <see cref="InvalidOperationException"/> when the command does not apply now.
+    /// </summary>
+    internal async Task ExecuteAsync(string name, ResourceCommand command, CancellationToken cancellationToken)
+    {
+        var resource = model.Resources.FirstOrDefault(r => r.Name == name) ?? throw new InvalidOperationException($"There is no resource named '{name}'.");
+        if (resource is not ProjectResource project)
+        {
+            throw new InvalidOperationException($"{name} is a {resource.Type}: only projects can be started and stopped while the AppHost runs.");
+        }
+
+        if (_stopping.IsCancellationRequested)
+        {
+            throw new InvalidOperationException("The AppHost is stopping.");
+        }
+
+        var gate = _commandGates.GetOrAdd(name, _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var state = states.Get(name)?.State;
+            if (!CommandsFor(resource, state).Contains(command))
+            {
+                throw new InvalidOperationException($"{name} is {state}: {command} does not apply.");
+            }
+
+            if (command is ResourceCommand.Stop or ResourceCommand.Restart)
+            {
+                await StopByCommandAsync(project).ConfigureAwait(false);
+            }
+
+            if (command is ResourceCommand.Start or ResourceCommand.Restart)
+            {
+                await StartByCommandAsync(project).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    /// <summary>The commands that make sense for a resource in <paramref name="state"/>.</summary>
+    internal static IReadOnlyList<ResourceCommand> CommandsFor(Resource resource, string? state) => resource is not ProjectResource
+        ? []
+        : state switch
+        {
+            KnownResourceStates.Running or KnownResourceStates.RuntimeUnhealthy => [ResourceCommand.Stop, ResourceCommand.Restart],
+            KnownResourceStates.Exited or KnownResourceStates.Finished or KnownResourceStates.FailedToStart => [ResourceCommand.Start],
+            _ => [],
+        };
+
+    private async Task StopByCommandAsync(ProjectResource project)
+    {
+        if (!_running.TryRemove(project, out var running))
+        {
+            return;
+        }
+
+        var process = (ManagedProcess)running;
+        _stoppedByCommand[process] = 0;
+        SetState(project, s => s with { State = KnownResourceStates.Stopping, Reason = null });
+        await process.StopAsync(TimeSpan.FromSeconds(20)).ConfigureAwait(false);
+        var exitCode = await process.Exited.ConfigureAwait(false);
+        SetState(project, s => s with
+        {
+            State = KnownResourceStates.Exited,
+            ExitCode = exitCode,
+            Health = HealthStatus.Unknown,
+            StoppedAt = timeProvider.GetUtcNow(),
+            Reason = "stopped by a command",
+        });
+    }
+
+    private async Task StartByCommandAsync(ProjectResource project)
+    {
+        // A process that crashed is still listed as running: forget it before starting the new one.
+        _running.TryRemove(project, out _);
+        SetState(project, s => s with
+        {
+            State = KnownResourceStates.Starting,
+            Restarts = s.StartedAt is null ? s.Restarts : s.Restarts + 1,
+            ProcessId = null,
+            ExitCode = null,
+            StoppedAt = null,
+            Health = HealthStatus.Unknown,
+            Reason = null,
+        });
+        try
+        {
+            // Only the AppHost's shutdown cancels a start: a closed browser tab must not leave it half done.
+            await StartProjectAsync(project, line => _logs!.Append(project.Name, line), _stopping.Token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (!_stopping.IsCancellationRequested)
+        {
+            SetState(project, s => s with { State = KnownResourceStates.FailedToStart, Health = HealthStatus.Unhealthy, Reason = e.Message });
+            _console.LogTail(project.Name, _logs!);
+            throw new InvalidOperationException($"{project.Name} failed to start: {e.Message}", e);
+        }
     }
 
     private static IEnumerable<Resource> Dependencies(Resource resource) =>

@@ -108,37 +108,46 @@ public sealed class ResourceStateStore
     }
 }
 
-/// <summary>The last lines each resource wrote, kept in memory and in the state folder's <c>logs/</c>.</summary>
-public sealed class ResourceLogStore(string? logDirectory, int capacity = 5000)
+/// <summary>One line a resource wrote, numbered per resource from 1.</summary>
+public sealed record ResourceLogLine(long Number, DateTimeOffset Timestamp, string Text, bool IsError);
+
+/// <summary>
+/// The last lines each resource wrote, kept in memory and in the state folder's <c>logs/</c>, with a
+/// stream of new lines for live tails (the dashboard's console page).
+/// </summary>
+public sealed class ResourceLogStore(string? logDirectory, int capacity = 5000, TimeProvider? timeProvider = null)
 {
-    private readonly ConcurrentDictionary<string, (Queue<string> Lines, StreamWriter? File)> _logs = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, ResourceLog> _logs = new(StringComparer.Ordinal);
+    private readonly TimeProvider _time = timeProvider ?? TimeProvider.System;
 
-    public void Append(string resource, string line)
+    public void Append(string resource, string line) => Append(resource, line, isError: false);
+
+    public void Append(string resource, string line, bool isError)
     {
-        var log = _logs.GetOrAdd(resource, name =>
-        {
-            StreamWriter? file = null;
-            if (logDirectory is not null)
-            {
-                Directory.CreateDirectory(logDirectory);
-                file = new StreamWriter(Path.Combine(logDirectory, $"{name}.log"), append: true) { AutoFlush = true };
-            }
-
-            return (new Queue<string>(), file);
-        });
+        var log = Log(resource);
         lock (log.Lines)
         {
-            log.Lines.Enqueue(line);
+            var entry = new ResourceLogLine(++log.Count, _time.GetUtcNow(), line, isError);
+            log.Lines.Enqueue(entry);
             if (log.Lines.Count > capacity)
             {
                 log.Lines.Dequeue();
             }
 
             log.File?.WriteLine(line);
+            foreach (var subscriber in log.Subscribers)
+            {
+                // Unbounded: a slow reader costs memory only while its page is open, and the page
+                // itself keeps a bounded number of lines.
+                subscriber.Writer.TryWrite(entry);
+            }
         }
     }
 
-    public IReadOnlyList<string> Tail(string resource, int count)
+    public IReadOnlyList<string> Tail(string resource, int count) => [.. Lines(resource, count).Select(l => l.Text)];
+
+    /// <summary>The last <paramref name="count"/> lines, oldest first.</summary>
+    public IReadOnlyList<ResourceLogLine> Lines(string resource, int count)
     {
         if (!_logs.TryGetValue(resource, out var log))
         {
@@ -151,5 +160,54 @@ public sealed class ResourceLogStore(string? logDirectory, int capacity = 5000)
         }
     }
 
+    /// <summary>Every line <paramref name="resource"/> writes from now on, until <paramref name="cancellationToken"/> is cancelled.</summary>
+    public async IAsyncEnumerable<ResourceLogLine> WatchAsync(string resource, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var log = Log(resource);
+        var channel = Channel.CreateUnbounded<ResourceLogLine>(new UnboundedChannelOptions { SingleReader = true });
+        lock (log.Lines)
+        {
+            log.Subscribers.Add(channel);
+        }
+
+        try
+        {
+            await foreach (var line in channel.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+            {
+                yield return line;
+            }
+        }
+        finally
+        {
+            lock (log.Lines)
+            {
+                log.Subscribers.Remove(channel);
+            }
+        }
+    }
+
     public string? LogFile(string resource) => logDirectory is null ? null : Path.Combine(logDirectory, $"{resource}.log");
+
+    private ResourceLog Log(string resource) => _logs.GetOrAdd(resource, name =>
+    {
+        StreamWriter? file = null;
+        if (logDirectory is not null)
+        {
+            Directory.CreateDirectory(logDirectory);
+            file = new StreamWriter(Path.Combine(logDirectory, $"{name}.log"), append: true) { AutoFlush = true };
+        }
+
+        return new ResourceLog(file);
+    });
+
+    private sealed class ResourceLog(StreamWriter? file)
+    {
+        public Queue<ResourceLogLine> Lines { get; } = new();
+
+        public List<Channel<ResourceLogLine>> Subscribers { get; } = [];
+
+        public StreamWriter? File { get; } = file;
+
+        public long Count { get; set; }
+    }
 }

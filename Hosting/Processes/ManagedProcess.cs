@@ -18,6 +18,9 @@ public sealed record ManagedProcessStartInfo(string FileName, IReadOnlyList<stri
 
     /// <summary>Receives every line the process writes to stdout or stderr.</summary>
     public Action<string>? Output { get; init; }
+
+    /// <summary>Receives the lines written to stderr instead of <see cref="Output"/>, when set (the dashboard marks them).</summary>
+    public Action<string>? ErrorOutput { get; init; }
 }
 
 /// <summary>
@@ -79,7 +82,7 @@ public sealed class ManagedProcess : IAsyncDisposable
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
         var managed = new ManagedProcess(process, watchdog, info.StopSignal);
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) { info.Output?.Invoke(e.Data); } };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { info.Output?.Invoke(e.Data); } };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { (info.ErrorOutput ?? info.Output)?.Invoke(e.Data); } };
         process.Exited += (_, _) => managed.OnExited();
 
         if (!process.Start())

@@ -49,6 +49,9 @@ public sealed partial class AppHostProcess : IAsyncDisposable
 
     public int ProcessId => _process.Id;
 
+    /// <summary>The dashboard's login link as the AppHost printed it (<c>Dashboard: http://localhost:…/login?t=…</c>).</summary>
+    public string? DashboardLoginUrl => DashboardLine().Match(Output) is { Success: true } match ? match.Groups["url"].Value : null;
+
     public string Output => string.Join(Environment.NewLine, _output);
 
     /// <summary>Resource name to the process id it was last reported running with.</summary>
@@ -66,7 +69,14 @@ public sealed partial class AppHostProcess : IAsyncDisposable
             RedirectStandardError = true,
             RedirectStandardInput = true,
         };
-        foreach (var argument in new[] { "--state-dir", stateDirectory, $"--Gateway:Port={port}", $"--Messaging:AmqpPort={PortAllocator.GetFreePort()}" })
+        // The dashboard's ports too: the defaults (18888-18890) may be taken by an AppHost someone runs by hand.
+        var dashboardPort = PortAllocator.GetFreePort();
+        string[] arguments =
+        [
+            "--state-dir", stateDirectory, $"--Gateway:Port={port}", $"--Messaging:AmqpPort={PortAllocator.GetFreePort()}",
+            $"--Dashboard:Port={dashboardPort}", $"--Dashboard:OtlpGrpcPort={PortAllocator.GetFreePort()}", $"--Dashboard:OtlpHttpPort={PortAllocator.GetFreePort()}",
+        ];
+        foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
         }
@@ -242,6 +252,9 @@ public sealed partial class AppHostProcess : IAsyncDisposable
         var executable = Path.Combine(RepositoryRoot(), "AppHost", "bin", configuration, "net10.0", "InterimPlatform.AppHost");
         return File.Exists(executable) ? executable : throw new FileNotFoundException("Build the AppHost first.", executable);
     }
+
+    [GeneratedRegex(@"Dashboard:\s+(?<url>http://localhost:\d+/login\?t=\S+)")]
+    private static partial Regex DashboardLine();
 
     [GeneratedRegex(@"postgres\s+Running\s+pid \d+; tcp://127\.0\.0\.1:(?<port>\d+)")]
     private static partial Regex PostgresPort();
