@@ -76,15 +76,19 @@ public sealed class MatchingServiceTests(PlatformServers servers) : IAsyncLifeti
     public async Task An_erased_candidate_is_purged_and_a_late_event_does_not_bring_them_back()
     {
         var candidateId = Guid.NewGuid();
+        // A name no other test uses: the broker's queues are shared by the whole run, so a leftover event
+        // from another test may register its own "Ingrid Dahl" here.
+        var name = $"Erased {Guid.NewGuid():N}";
+        var profile = Profile with { FullName = name };
         var registeredAt = DateTimeOffset.UtcNow.AddMinutes(-10);
-        await PublishAsync(Registered(candidateId, registeredAt));
+        await PublishAsync(Registered(candidateId, registeredAt) with { Profile = profile });
         await PublishAsync(new CandidateErased(candidateId, registeredAt.AddMinutes(5)));
-        await PublishAsync(new CandidateProfileChanged(candidateId, Profile, registeredAt.AddMinutes(1))); // arrives after the erasure
+        await PublishAsync(new CandidateProfileChanged(candidateId, profile, registeredAt.AddMinutes(1))); // arrives after the erasure
 
         Assert.Null(await GetAsync(candidateId));
         await using var scope = _service.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<MatchingDbContext>();
-        Assert.Equal(0, await PersonalData.CountRowsMentioningAsync(db.Database.GetDbConnection().ConnectionString, "Ingrid"));
+        Assert.Equal(0, await PersonalData.CountRowsMentioningAsync(db.Database.GetDbConnection().ConnectionString, name));
     }
 
     [Fact]

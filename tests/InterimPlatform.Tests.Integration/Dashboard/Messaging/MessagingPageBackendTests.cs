@@ -135,7 +135,7 @@ public sealed class MessagingPageBackendTests(PlatformServers servers) : IAsyncL
         var messageId = Guid.NewGuid().ToString();
         var registered = new CandidateRegistered(
             candidateId,
-            new CandidateProfile("Ingrid Dahl", "NO", "Oslo", true, true, false, [new LanguageSkill("no", "native")], ["executive"], ["finance"], ["energy"], ["ifrs"], ["crisis"], [], 1500m, "EUR"),
+            new CandidateProfile("Tove Replay", "NO", "Oslo", true, true, false, [new LanguageSkill("no", "native")], ["executive"], ["finance"], ["energy"], ["ifrs"], ["crisis"], [], 1500m, "EUR"),
             new CandidateAvailability(new DateOnly(2026, 12, 1), null, 14, 5),
             new CandidateVetting("sourced", null),
             DateTimeOffset.UtcNow);
