@@ -9,7 +9,8 @@ namespace InterimPlatform.Bench.DashboardTelemetry;
 
 /// <summary>
 /// dotnet run -c Release --project bench/DashboardTelemetry [-- --requests 200 --senders 4 --rounds 3 --query-calls 200 --queries-only]
-/// [--pages-url URL --otlp-url URL --otlp-key KEY [--cookie NAME=VALUE] [--traces-path /traces] [--trace-path /traces/{id}]]
+/// [--pages-url URL --otlp-url URL --otlp-key KEY [--cookie NAME=VALUE]] [--traces-path /traces] [--trace-path /traces/{id}]
+/// (pages: the dashboard host started in this process, or a running one given by --pages-url)
 /// </summary>
 internal static class Program
 {
@@ -88,11 +89,10 @@ internal static class Program
         var queries = await QueryTimings.MeasureAsync(options.QueryCalls, cancellationToken);
         var queriesTarget = queries.All(q => q.P99 < TimeSpan.FromMilliseconds(300));
 
-        if (options.PagesUrl is not null)
-        {
-            await PageTimings.MeasureAsync(options, cancellationToken);
-        }
-        return spansTarget && queriesTarget ? 0 : 1;
+        var pages = await PageTimings.MeasureAsync(options, cancellationToken);
+        var pagesTarget = pages.All(p => p.P99 < TimeSpan.FromMilliseconds(300));
+        Console.WriteLine($"target pages under 300 ms (p99): {(pagesTarget ? "met" : "NOT met")}");
+        return spansTarget && queriesTarget && pagesTarget ? 0 : 1;
     }
 
     private static void Best(Dictionary<string, double> results, string name, double value) =>
