@@ -65,7 +65,8 @@ public static class ServiceDefaultsExtensions
                         !context.Request.Path.StartsWithSegments(HealthEndpointPath)
                         && !context.Request.Path.StartsWithSegments(AlivenessEndpointPath))
                 .AddHttpClientInstrumentation()
-                .AddNpgsql());
+                .AddNpgsql()
+                .AddProcessor(new BackgroundDatabaseSpans()));
 
         builder.AddOpenTelemetryExporters();
         return builder;

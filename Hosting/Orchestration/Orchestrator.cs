@@ -18,7 +18,7 @@ public sealed record OrchestratorOptions(string StateDirectory, bool Reset, stri
 /// <summary>
 /// Starts every resource once what it waits for is healthy, watches them, and on shutdown stops them
 /// in reverse dependency order: services, then RabbitMQ and the databases, then PostgreSQL. While running,
-/// it starts, stops and restarts projects on command (the dashboard's buttons).
+/// it starts, stops and restarts projects, PostgreSQL and RabbitMQ on command (the dashboard's buttons).
 /// </summary>
 internal sealed class Orchestrator(
     DistributedApplicationModel model,
@@ -47,6 +47,7 @@ internal sealed class Orchestrator(
     private AppHostDashboard? _dashboard;
     private OtlpSettings? _otlp = options.Otlp;
     private Task _run = Task.CompletedTask;
+    private (PostgresBinaries? Postgres, RabbitMQBinaries? RabbitMQ) _binaries;
 
     internal DistributedApplicationModel Model => model;
 
@@ -93,8 +94,8 @@ internal sealed class Orchestrator(
         {
             await StartDashboardAsync(cancellationToken).ConfigureAwait(false);
             Allocate();
-            var binaries = await FindBinariesAsync(cancellationToken).ConfigureAwait(false);
-            var runs = model.Resources.Select(r => RunResourceAsync(r, binaries, cancellationToken)).ToList();
+            _binaries = await FindBinariesAsync(cancellationToken).ConfigureAwait(false);
+            var runs = model.Resources.Select(r => RunResourceAsync(r, _binaries, cancellationToken)).ToList();
             try
             {
                 await Task.WhenAll(_healthy.Values.Select(t => t.Task)).ConfigureAwait(false);
@@ -210,14 +211,14 @@ internal sealed class Orchestrator(
             switch (resource)
             {
                 case PostgresServerResource postgres:
-                    await StartPostgresAsync(postgres, binaries.Postgres!, output, cancellationToken).ConfigureAwait(false);
+                    await StartPostgresAsync(postgres, binaries.Postgres!, output, firstStart: true, cancellationToken).ConfigureAwait(false);
                     break;
                 case PostgresDatabaseResource database:
                     await ((PostgresServer)_running[database.Server]).EnsureDatabaseAsync(database.DatabaseName, cancellationToken, database.OwnerRole, database.OwnerPassword).ConfigureAwait(false);
                     SetState(database, s => s with { State = KnownResourceStates.Running, Health = HealthStatus.Healthy, StartedAt = timeProvider.GetUtcNow() });
                     break;
                 case RabbitMQServerResource rabbit:
-                    await StartRabbitMQAsync(rabbit, binaries.RabbitMQ!, output, cancellationToken).ConfigureAwait(false);
+                    await StartRabbitMQAsync(rabbit, binaries.RabbitMQ!, output, firstStart: true, cancellationToken).ConfigureAwait(false);
                     break;
                 case ProjectResource project:
                     await StartProjectAsync(project, output, cancellationToken).ConfigureAwait(false);
@@ -238,10 +239,11 @@ internal sealed class Orchestrator(
         }
     }
 
-    private async Task StartPostgresAsync(PostgresServerResource resource, PostgresBinaries binaries, Action<string> output, CancellationToken cancellationToken)
+    /// <param name="firstStart">False for a start by command: the data of this run stays, persistent or not.</param>
+    private async Task StartPostgresAsync(PostgresServerResource resource, PostgresBinaries binaries, Action<string> output, bool firstStart, CancellationToken cancellationToken)
     {
         var directory = _state!.ResourceDirectory(resource.Name);
-        if (!resource.PersistentData && Directory.Exists(directory))
+        if (firstStart && !resource.PersistentData && Directory.Exists(directory))
         {
             Directory.Delete(directory, recursive: true);
         }
@@ -254,10 +256,10 @@ internal sealed class Orchestrator(
         SetState(resource, s => s with { State = KnownResourceStates.Running, Health = HealthStatus.Healthy, StartedAt = timeProvider.GetUtcNow() });
     }
 
-    private async Task StartRabbitMQAsync(RabbitMQServerResource resource, RabbitMQBinaries binaries, Action<string> output, CancellationToken cancellationToken)
+    private async Task StartRabbitMQAsync(RabbitMQServerResource resource, RabbitMQBinaries binaries, Action<string> output, bool firstStart, CancellationToken cancellationToken)
     {
         var options = resource.NodeOptions!;
-        if (!resource.PersistentData && Directory.Exists(options.BaseDirectory))
+        if (firstStart && !resource.PersistentData && Directory.Exists(options.BaseDirectory))
         {
             Directory.Delete(options.BaseDirectory, recursive: true);
         }
@@ -382,6 +384,7 @@ internal sealed class Orchestrator(
                     StoppedAt = timeProvider.GetUtcNow(),
                     Reason = "exited unexpectedly",
                 });
+                SetDatabasesUnavailable(resource, "exited unexpectedly");
                 _console.LogTail(resource.Name, _logs!);
             },
             CancellationToken.None,
@@ -430,27 +433,42 @@ internal sealed class Orchestrator(
         }
 
         SetState(resource, s => s with { State = KnownResourceStates.Stopping });
-        var process = running switch
-        {
-            PostgresServer server => server.Process,
-            RabbitMQNode node => node.Process,
-            _ => (ManagedProcess)running,
-        };
+        var exitCode = await StopRunningAsync(running).ConfigureAwait(false);
+        SetState(resource, s => s with { State = KnownResourceStates.Finished, ExitCode = exitCode, Health = HealthStatus.Unknown, StoppedAt = timeProvider.GetUtcNow() });
+    }
+
+    /// <summary>Stops what runs for a resource (a server's helper processes too) and returns the main process's exit code.</summary>
+    private static async Task<int> StopRunningAsync(object running)
+    {
         switch (running)
         {
             case PostgresServer server:
                 await server.StopAsync().ConfigureAwait(false);
-                break;
+                return await server.Process.Exited.ConfigureAwait(false);
             case RabbitMQNode node:
                 await node.StopAsync().ConfigureAwait(false);
-                break;
+                return await node.Process.Exited.ConfigureAwait(false);
             default:
+                var process = (ManagedProcess)running;
                 await process.StopAsync(TimeSpan.FromSeconds(20)).ConfigureAwait(false);
-                break;
+                return await process.Exited.ConfigureAwait(false);
         }
+    }
 
-        var exitCode = await process.Exited.ConfigureAwait(false);
-        SetState(resource, s => s with { State = KnownResourceStates.Finished, ExitCode = exitCode, Health = HealthStatus.Unknown, StoppedAt = timeProvider.GetUtcNow() });
+    private static ManagedProcess ProcessOf(object running) => running switch
+    {
+        PostgresServer server => server.Process,
+        RabbitMQNode node => node.Process,
+        _ => (ManagedProcess)running,
+    };
+
+    /// <summary>A server's databases cannot be reached while it is down; they show it and wait for it.</summary>
+    private void SetDatabasesUnavailable(Resource server, string why)
+    {
+        foreach (var database in model.Resources.OfType<PostgresDatabaseResource>().Where(d => d.Server == server))
+        {
+            SetState(database, s => s with { State = KnownResourceStates.Waiting, Health = HealthStatus.Unknown, Reason = $"{server.Name} {why}" });
+        }
     }
 
     /// <summary>
@@ -492,16 +510,19 @@ internal sealed class Orchestrator(
     }
 
     /// <summary>
-    /// Starts, stops or restarts a project (the dashboard's commands), one command per resource at a time.
-    /// Its port stays the same, so the services that reference it reach the new process unchanged.
-    /// Throws <see cref="InvalidOperationException"/> when the command does not apply now.
+    /// Starts, stops or restarts a project, PostgreSQL or RabbitMQ (the dashboard's commands), one command per
+    /// resource at a time. Ports, data and credentials stay the same, so whatever references the resource reaches
+    /// the new process unchanged: services reconnect by themselves, as they must after any outage of a server.
+    /// Stopping a server leaves the services that use it running (they report themselves unhealthy), as
+    /// stopping a container does under Aspire. Throws <see cref="InvalidOperationException"/> when the command
+    /// does not apply now.
     /// </summary>
     internal async Task ExecuteAsync(string name, ResourceCommand command, CancellationToken cancellationToken)
     {
         var resource = model.Resources.FirstOrDefault(r => r.Name == name) ?? throw new InvalidOperationException($"There is no resource named '{name}'.");
-        if (resource is not ProjectResource project)
+        if (!HasCommands(resource))
         {
-            throw new InvalidOperationException($"{name} is a {resource.Type}: only projects can be started and stopped while the AppHost runs.");
+            throw new InvalidOperationException($"{name} is a {resource.Type}: it is started and stopped with its server.");
         }
 
         if (_stopping.IsCancellationRequested)
@@ -521,12 +542,12 @@ internal sealed class Orchestrator(
 
             if (command is ResourceCommand.Stop or ResourceCommand.Restart)
             {
-                await StopByCommandAsync(project).ConfigureAwait(false);
+                await StopByCommandAsync(resource).ConfigureAwait(false);
             }
 
             if (command is ResourceCommand.Start or ResourceCommand.Restart)
             {
-                await StartByCommandAsync(project).ConfigureAwait(false);
+                await StartByCommandAsync(resource).ConfigureAwait(false);
             }
         }
         finally
@@ -536,7 +557,7 @@ internal sealed class Orchestrator(
     }
 
     /// <summary>The commands that make sense for a resource in <paramref name="state"/>.</summary>
-    internal static IReadOnlyList<ResourceCommand> CommandsFor(Resource resource, string? state) => resource is not ProjectResource
+    internal static IReadOnlyList<ResourceCommand> CommandsFor(Resource resource, string? state) => !HasCommands(resource)
         ? []
         : state switch
         {
@@ -545,19 +566,21 @@ internal sealed class Orchestrator(
             _ => [],
         };
 
-    private async Task StopByCommandAsync(ProjectResource project)
+    /// <summary>Databases are not processes: they come and go with their PostgreSQL server.</summary>
+    private static bool HasCommands(Resource resource) => resource is ProjectResource or PostgresServerResource or RabbitMQServerResource;
+
+    private async Task StopByCommandAsync(Resource resource)
     {
-        if (!_running.TryRemove(project, out var running))
+        if (!_running.TryRemove(resource, out var running))
         {
             return;
         }
 
-        var process = (ManagedProcess)running;
-        _stoppedByCommand[process] = 0;
-        SetState(project, s => s with { State = KnownResourceStates.Stopping, Reason = null });
-        await process.StopAsync(TimeSpan.FromSeconds(20)).ConfigureAwait(false);
-        var exitCode = await process.Exited.ConfigureAwait(false);
-        SetState(project, s => s with
+        _stoppedByCommand[ProcessOf(running)] = 0;
+        SetState(resource, s => s with { State = KnownResourceStates.Stopping, Reason = null });
+        var exitCode = await StopRunningAsync(running).ConfigureAwait(false);
+        SetDatabasesUnavailable(resource, "was stopped by a command");
+        SetState(resource, s => s with
         {
             State = KnownResourceStates.Exited,
             ExitCode = exitCode,
@@ -567,11 +590,18 @@ internal sealed class Orchestrator(
         });
     }
 
-    private async Task StartByCommandAsync(ProjectResource project)
+    private async Task StartByCommandAsync(Resource resource)
     {
-        // A process that crashed is still listed as running: forget it before starting the new one.
-        _running.TryRemove(project, out _);
-        SetState(project, s => s with
+        // A process that crashed is still listed as running: clear it up (a server's helpers, such as RabbitMQ's
+        // epmd, may outlive it) before starting the new one.
+        if (_running.TryRemove(resource, out var crashed))
+        {
+            _stoppedByCommand[ProcessOf(crashed)] = 0;
+            await StopRunningAsync(crashed).ConfigureAwait(false);
+            _stoppedByCommand.TryRemove(ProcessOf(crashed), out _);
+        }
+
+        SetState(resource, s => s with
         {
             State = KnownResourceStates.Starting,
             Restarts = s.StartedAt is null ? s.Restarts : s.Restarts + 1,
@@ -584,13 +614,31 @@ internal sealed class Orchestrator(
         try
         {
             // Only the AppHost's shutdown cancels a start: a closed browser tab must not leave it half done.
-            await StartProjectAsync(project, line => _logs!.Append(project.Name, line), _stopping.Token).ConfigureAwait(false);
+            var output = (string line) => _logs!.Append(resource.Name, line);
+            switch (resource)
+            {
+                case ProjectResource project:
+                    await StartProjectAsync(project, output, _stopping.Token).ConfigureAwait(false);
+                    break;
+                case PostgresServerResource postgres:
+                    await StartPostgresAsync(postgres, _binaries.Postgres!, output, firstStart: false, _stopping.Token).ConfigureAwait(false);
+                    foreach (var database in model.Resources.OfType<PostgresDatabaseResource>().Where(d => d.Server == postgres))
+                    {
+                        await ((PostgresServer)_running[postgres]).EnsureDatabaseAsync(database.DatabaseName, _stopping.Token, database.OwnerRole, database.OwnerPassword).ConfigureAwait(false);
+                        SetState(database, s => s with { State = KnownResourceStates.Running, Health = HealthStatus.Healthy, Reason = null, StartedAt = timeProvider.GetUtcNow() });
+                    }
+
+                    break;
+                case RabbitMQServerResource rabbit:
+                    await StartRabbitMQAsync(rabbit, _binaries.RabbitMQ!, output, firstStart: false, _stopping.Token).ConfigureAwait(false);
+                    break;
+            }
         }
         catch (Exception e) when (!_stopping.IsCancellationRequested)
         {
-            SetState(project, s => s with { State = KnownResourceStates.FailedToStart, Health = HealthStatus.Unhealthy, Reason = e.Message });
-            _console.LogTail(project.Name, _logs!);
-            throw new InvalidOperationException($"{project.Name} failed to start: {e.Message}", e);
+            SetState(resource, s => s with { State = KnownResourceStates.FailedToStart, Health = HealthStatus.Unhealthy, Reason = e.Message });
+            _console.LogTail(resource.Name, _logs!);
+            throw new InvalidOperationException($"{resource.Name} failed to start: {e.Message}", e);
         }
     }
 

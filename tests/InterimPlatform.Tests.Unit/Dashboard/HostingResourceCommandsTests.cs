@@ -19,12 +19,13 @@ public sealed class HostingResourceCommandsTests
         Assert.Equal(expected, Orchestrator.CommandsFor(new ProjectResource("matching", "/x/Matching.csproj"), state));
 
     [Fact]
-    public void Servers_and_databases_offer_none_while_the_AppHost_runs()
+    public void Servers_offer_the_same_commands_as_projects_and_databases_none_they_follow_their_server()
     {
         var postgres = new PostgresServerResource("postgres");
-        Assert.Empty(Orchestrator.CommandsFor(postgres, KnownResourceStates.Running));
+        Assert.Equal([ResourceCommand.Stop, ResourceCommand.Restart], Orchestrator.CommandsFor(postgres, KnownResourceStates.Running));
+        Assert.Equal([ResourceCommand.Start], Orchestrator.CommandsFor(new RabbitMQServerResource("messaging"), KnownResourceStates.Exited));
         Assert.Empty(Orchestrator.CommandsFor(new PostgresDatabaseResource("matchingdb", postgres, "matching"), KnownResourceStates.Running));
-        Assert.Empty(Orchestrator.CommandsFor(new RabbitMQServerResource("messaging"), KnownResourceStates.Exited));
+        Assert.Empty(Orchestrator.CommandsFor(new PostgresDatabaseResource("matchingdb", postgres, "matching"), KnownResourceStates.Waiting));
     }
 
     [Fact]
