@@ -191,7 +191,9 @@ public sealed class DashboardBrowserTests(ITestOutputHelper output)
     {
         await page.GotoAsync(new Uri(dashboard, "/traces").ToString());
         await WaitUntilLiveAsync(page);
-        // The list follows new telemetry by itself; Matching's consumer span arrives a little after the request's.
+        // The registration among the test's many other requests: the name filter finds it. The list follows new
+        // telemetry by itself; Matching's consumer span arrives a little after the request's.
+        await page.GetByTestId("traces-name-filter").Locator("input").FillAsync("POST /api/candidates");
         const string acrossThree = "[...document.querySelectorAll('[data-testid=trace-row]')].find(a => Number(a.dataset.resourceCount) >= 3)";
         await page.WaitForFunctionAsync($"() => !!({acrossThree})", null, new() { Timeout = 30_000 });
         await ShotAsync(page, screenshots, "11-traces");

@@ -12,11 +12,12 @@ public sealed class PlatformTests
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(90);
 
     [Fact]
-    public async Task A_candidate_created_through_the_gateway_becomes_visible_in_Matching_survives_a_restart_and_is_erased_everywhere()
+    public async Task A_candidate_created_through_the_gateway_becomes_visible_in_Matching_survives_a_restart_with_its_trace_and_is_erased_everywhere()
     {
         var marker = "Astrid" + Guid.NewGuid().ToString("N")[..8];
         var first = AppHostProcess.Start();
         Guid candidateId;
+        string traceId;
         try
         {
             await first.WaitUntilHealthyAsync();
@@ -26,6 +27,7 @@ public sealed class PlatformTests
             var created = await client.PostAsJsonAsync("/api/candidates", CandidateSamples.Cfo($"{marker} Berg", $"{marker}@example.se"));
             Assert.Equal(HttpStatusCode.Created, created.StatusCode);
             candidateId = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+            traceId = created.Headers.GetValues("X-Correlation-Id").Single();
             var profile = await WaitForMatchingAsync(client, candidateId);
             Assert.Equal($"{marker} Berg", JsonDocument.Parse(profile).RootElement.GetProperty("profile").GetProperty("fullName").GetString());
 
@@ -47,6 +49,18 @@ public sealed class PlatformTests
         try
         {
             await second.WaitUntilHealthyAsync();
+
+            // The dashboard kept the telemetry: the registration's trace, across the three services, is still listed.
+            using var dashboard = new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer() });
+            (await dashboard.GetAsync(second.DashboardLoginUrl)).EnsureSuccessStatusCode();
+            var tracesPage = new Uri(new Uri(second.DashboardLoginUrl!), "/traces");
+            Assert.Contains($"data-trace-id=\"{traceId}\"", await dashboard.GetStringAsync(tracesPage), StringComparison.Ordinal);
+            var tracePage = await dashboard.GetStringAsync(new Uri(tracesPage, $"/traces/{traceId}"));
+            foreach (var resource in new[] { "gateway", "candidates", "matching" })
+            {
+                Assert.Contains($"data-resource=\"{resource}\"", tracePage, StringComparison.Ordinal);
+            }
+
             using var client = second.Client();
             Assert.Equal(HttpStatusCode.OK, (await client.GetAsync($"/api/candidates/{candidateId}")).StatusCode);
             Assert.Equal(HttpStatusCode.OK, (await client.GetAsync($"/api/matching/candidates/{candidateId}")).StatusCode);
