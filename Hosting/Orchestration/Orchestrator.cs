@@ -36,8 +36,6 @@ internal sealed class Orchestrator(
     private readonly CancellationTokenSource _stopping = new();
     private readonly ConsoleReporter _console = new(timeProvider);
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _commandGates = new(StringComparer.Ordinal);
-    // Processes stopped on purpose by a command: their exit is reported by the command, not as a crash.
-    private readonly ConcurrentDictionary<ManagedProcess, byte> _stoppedByCommand = new();
     // One service.instance.id per project for the whole run, as Aspire keeps a resource's name across restarts:
     // a restarted service is the same resource in the telemetry, not a new replica beside the old one.
     private readonly ConcurrentDictionary<ProjectResource, string> _instanceIds = new();
@@ -371,7 +369,9 @@ internal sealed class Orchestrator(
         _ = process.Exited.ContinueWith(
             task =>
             {
-                if (_stopping.IsCancellationRequested || _stoppedByCommand.TryRemove(process, out _))
+                // Only a crash of the process that still runs for the resource: every stop, by a command or at
+                // shutdown, takes it out of _running first, and a restart puts the new one in.
+                if (_stopping.IsCancellationRequested || !_running.TryGetValue(resource, out var current) || !ReferenceEquals(ProcessOf(current), process))
                 {
                     return;
                 }
@@ -401,6 +401,12 @@ internal sealed class Orchestrator(
         }
         catch (Exception e) when (e is OperationCanceledException)
         {
+        }
+
+        // A command still running (a restart half way) ends first, so what it started is stopped below.
+        foreach (var gate in _commandGates.Values)
+        {
+            await gate.WaitAsync(TimeSpan.FromSeconds(60), CancellationToken.None).ConfigureAwait(false);
         }
 
         _console.Line("Stopping: services first, then RabbitMQ and PostgreSQL...");
@@ -525,6 +531,12 @@ internal sealed class Orchestrator(
             throw new InvalidOperationException($"{name} is a {resource.Type}: it is started and stopped with its server.");
         }
 
+        if (resource is not ProjectResource && !_healthy.Values.All(h => h.Task.IsCompleted))
+        {
+            // The AppHost is still creating the databases and the broker's users on them.
+            throw new InvalidOperationException($"{name}: servers can be stopped and restarted once the platform has started.");
+        }
+
         if (_stopping.IsCancellationRequested)
         {
             throw new InvalidOperationException("The AppHost is stopping.");
@@ -534,6 +546,11 @@ internal sealed class Orchestrator(
         await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
+            if (_stopping.IsCancellationRequested)
+            {
+                throw new InvalidOperationException("The AppHost is stopping.");
+            }
+
             var state = states.Get(name)?.State;
             if (!CommandsFor(resource, state).Contains(command))
             {
@@ -576,7 +593,6 @@ internal sealed class Orchestrator(
             return;
         }
 
-        _stoppedByCommand[ProcessOf(running)] = 0;
         SetState(resource, s => s with { State = KnownResourceStates.Stopping, Reason = null });
         var exitCode = await StopRunningAsync(running).ConfigureAwait(false);
         SetDatabasesUnavailable(resource, "was stopped by a command");
@@ -596,9 +612,7 @@ internal sealed class Orchestrator(
         // epmd, may outlive it) before starting the new one.
         if (_running.TryRemove(resource, out var crashed))
         {
-            _stoppedByCommand[ProcessOf(crashed)] = 0;
             await StopRunningAsync(crashed).ConfigureAwait(false);
-            _stoppedByCommand.TryRemove(ProcessOf(crashed), out _);
         }
 
         SetState(resource, s => s with
@@ -614,6 +628,7 @@ internal sealed class Orchestrator(
         try
         {
             // Only the AppHost's shutdown cancels a start: a closed browser tab must not leave it half done.
+            _stopping.Token.ThrowIfCancellationRequested();
             var output = (string line) => _logs!.Append(resource.Name, line);
             switch (resource)
             {

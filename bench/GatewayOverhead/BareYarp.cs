@@ -68,6 +68,8 @@ internal sealed class BareYarp : IAsyncDisposable
             start.ArgumentList.Add(argument);
         }
 
+        // Server GC, as the gateway runs (the web SDK's default); this console process would give workstation GC.
+        start.Environment["DOTNET_gcServer"] = "1";
         var process = Process.Start(start)!;
         var output = new StringBuilder();
         process.OutputDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };

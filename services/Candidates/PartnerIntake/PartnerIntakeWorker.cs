@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Text;
 using System.Text.Json;
@@ -26,6 +27,9 @@ public sealed partial class PartnerIntakeWorker(
     private const int BatchSize = 500;
     private const ushort Prefetch = 2000;
     private static readonly TimeSpan BatchWindow = TimeSpan.FromMilliseconds(20);
+    // One span per batch: the batch's database commands and publishes are its children, so they are traced
+    // like a consumer's (plain AMQP carries no trace context of ours to continue).
+    private static readonly ActivitySource Tracing = new("InterimPlatform.Candidates.PartnerIntake");
     private readonly Counter<long> _processed = meters.Create("InterimPlatform.Candidates").CreateCounter<long>(
         "interimplatform.partner_intake.messages", "{message}", "Partner messages processed, by partner and receipt status.");
 
@@ -119,6 +123,10 @@ public sealed partial class PartnerIntakeWorker(
 
     private async Task ProcessAsync(List<Delivery> batch, IChannel publishing, CancellationToken cancellationToken)
     {
+        using var activity = Tracing.StartActivity("partner-intake process", ActivityKind.Consumer);
+        activity?.SetTag("messaging.system", "rabbitmq");
+        activity?.SetTag("messaging.destination.name", PartnerTopology.IntakeQueue);
+        activity?.SetTag("messaging.batch.message_count", batch.Count);
         var read = batch.Select(d => (Delivery: d, Read: PartnerMessageReader.Read(d.Body, d.UserId))).ToList();
         var outcomes = new List<(Delivery Delivery, IntakeOutcome Outcome)>();
         outcomes.AddRange(read.Where(r => !r.Read.IsValid).Select(r => (r.Delivery, new IntakeOutcome(r.Read, ReceiptStatus.Rejected, r.Read.Reasons, null))));

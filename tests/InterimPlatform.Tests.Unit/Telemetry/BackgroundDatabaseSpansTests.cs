@@ -10,7 +10,7 @@ namespace InterimPlatform.Tests.Unit.Telemetry;
 public sealed class BackgroundDatabaseSpansTests
 {
     [Fact]
-    public void A_database_command_outside_any_request_or_message_is_not_exported_and_one_inside_is()
+    public void A_successful_database_command_outside_any_request_or_message_is_not_exported_and_one_inside_or_failed_is()
     {
         var builder = Host.CreateApplicationBuilder();
         builder.ConfigureOpenTelemetry();
@@ -39,7 +39,13 @@ public sealed class BackgroundDatabaseSpansTests
         {
         }
 
-        Assert.Equal(["INSERT candidates", "POST /api/candidates", "SELECT inbox"], exported);
+        // A failed one stays, parent or not: ops need to see the poll that could not reach the database.
+        using (var failed = npgsql.StartActivity("outbox poll (failed)", ActivityKind.Client))
+        {
+            failed!.SetStatus(ActivityStatusCode.Error, "57P01: terminating connection due to administrator command");
+        }
+
+        Assert.Equal(["INSERT candidates", "POST /api/candidates", "SELECT inbox", "outbox poll (failed)"], exported);
     }
 
     private sealed class CapturingExporter(List<string> exported) : BaseExporter<Activity>
