@@ -36,6 +36,7 @@ public static class ServiceDefaultsExtensions
         });
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
+        builder.Services.AddExceptionHandler<DatabaseUnavailableExceptionHandler>();
         return builder;
     }
 

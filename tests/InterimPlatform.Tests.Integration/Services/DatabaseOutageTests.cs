@@ -1,0 +1,90 @@
+using System.Diagnostics;
+using System.Net;
+using InterimPlatform.Hosting.State;
+using InterimPlatform.Candidates.Data;
+using InterimPlatform.Hosting.Processes;
+using InterimPlatform.Hosting.Servers;
+using InterimPlatform.Tests.Integration.Infrastructure;
+
+namespace InterimPlatform.Tests.Integration.Services;
+
+/// <summary>
+/// A service whose PostgreSQL is killed (kill -9, no goodbye to its clients) and comes back on the same port:
+/// while it is down a request is a 503 problem saying to retry, never a 500; once it is back, requests succeed
+/// again at once, although the pool still held the dead server's connections.
+/// </summary>
+[Collection(PlatformServersCollection.Name)]
+public sealed class DatabaseOutageTests(PlatformServers servers) : IAsyncLifetime
+{
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), "interim-outage-" + Guid.NewGuid().ToString("N")[..8]);
+    private PostgresServerOptions _options = null!;
+    private PostgresBinaries _binaries = null!;
+    private PostgresServer _postgres = null!;
+
+    public async Task InitializeAsync()
+    {
+        _binaries = await ServerBinaries.FindPostgresAsync(_ => { }, CancellationToken.None);
+        _options = new PostgresServerOptions(_directory, PortAllocator.GetFreePort(), PlatformSecrets.Generate()) { Ephemeral = true };
+        _postgres = await StartPostgresAsync();
+        await _postgres.EnsureDatabaseAsync("candidates", CancellationToken.None);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _postgres.DisposeAsync();
+        Directory.Delete(_directory, recursive: true);
+    }
+
+    [Fact]
+    public async Task Requests_while_the_database_is_killed_and_after_it_restarts_are_503s_or_answers_never_500s()
+    {
+        await using var service = new ServiceHost<CandidatesDbContext>(new Dictionary<string, string>
+        {
+            ["ConnectionStrings:candidatesdb"] = _postgres.GetConnectionString("candidates"),
+            ["ConnectionStrings:messaging"] = servers.MessagingConnectionString,
+        });
+        await service.WaitUntilHealthyAsync();
+        var client = service.CreateClient();
+        // Several connections in the pool, as a busy service has.
+        var warm = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => client.GetAsync("/api/candidates?pageSize=1")));
+        Assert.All(warm, response => Assert.Equal(HttpStatusCode.OK, response.StatusCode));
+
+        // kill -9 of the whole server and a new one on the same port before any request notices: the pool still
+        // holds the dead server's connections.
+        await KillPostgresAsync();
+        _postgres = await StartPostgresAsync();
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 12; i++)
+        {
+            statuses.Add((await client.GetAsync("/api/candidates?pageSize=1")).StatusCode);
+        }
+
+        Assert.DoesNotContain(HttpStatusCode.InternalServerError, statuses);
+        // At most one request may meet the dead server's connections.
+        Assert.True(statuses.Count(s => s != HttpStatusCode.OK) <= 1, string.Join(", ", statuses));
+
+        // While it is down: a problem that says to retry.
+        await KillPostgresAsync();
+        var down = await client.GetAsync("/api/candidates?pageSize=1");
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, down.StatusCode);
+        Assert.Equal("application/problem+json", down.Content.Headers.ContentType?.MediaType);
+        Assert.True(down.Headers.RetryAfter is not null, "a 503 says when to retry");
+
+        _postgres = await StartPostgresAsync();
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/candidates?pageSize=1")).StatusCode);
+    }
+
+    private async Task KillPostgresAsync()
+    {
+        // Its whole process group at once: the clients' sockets simply close.
+        Process.Start("kill", ["-s", "KILL", "--", $"-{_postgres.Process.ProcessId}"])!.WaitForExit();
+        await _postgres.Process.Exited;
+    }
+
+    private async Task<PostgresServer> StartPostgresAsync()
+    {
+        var server = await PostgresServer.StartAsync(_binaries, _options, ProcessWatchdog.Shared, _ => { }, CancellationToken.None);
+        await server.WaitUntilReadyAsync(TimeSpan.FromMinutes(1), CancellationToken.None);
+        return server;
+    }
+}
