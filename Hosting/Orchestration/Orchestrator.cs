@@ -212,8 +212,7 @@ internal sealed class Orchestrator(
                     await StartPostgresAsync(postgres, binaries.Postgres!, output, firstStart: true, cancellationToken).ConfigureAwait(false);
                     break;
                 case PostgresDatabaseResource database:
-                    await ((PostgresServer)_running[database.Server]).EnsureDatabaseAsync(database.DatabaseName, cancellationToken, database.OwnerRole, database.OwnerPassword).ConfigureAwait(false);
-                    SetState(database, s => s with { State = KnownResourceStates.Running, Health = HealthStatus.Healthy, StartedAt = timeProvider.GetUtcNow() });
+                    await StartDatabaseAsync(database, cancellationToken).ConfigureAwait(false);
                     break;
                 case RabbitMQServerResource rabbit:
                     await StartRabbitMQAsync(rabbit, binaries.RabbitMQ!, output, firstStart: true, cancellationToken).ConfigureAwait(false);
@@ -468,10 +467,20 @@ internal sealed class Orchestrator(
         _ => (ManagedProcess)running,
     };
 
+    private IEnumerable<PostgresDatabaseResource> DatabasesOf(Resource server) =>
+        model.Resources.OfType<PostgresDatabaseResource>().Where(d => d.Server == server);
+
+    /// <summary>Creates the database and its owner if they are missing (idempotent), then shows it Running.</summary>
+    private async Task StartDatabaseAsync(PostgresDatabaseResource database, CancellationToken cancellationToken)
+    {
+        await ((PostgresServer)_running[database.Server]).EnsureDatabaseAsync(database.DatabaseName, cancellationToken, database.OwnerRole, database.OwnerPassword).ConfigureAwait(false);
+        SetState(database, s => s with { State = KnownResourceStates.Running, Health = HealthStatus.Healthy, Reason = null, StartedAt = timeProvider.GetUtcNow() });
+    }
+
     /// <summary>A server's databases cannot be reached while it is down; they show it and wait for it.</summary>
     private void SetDatabasesUnavailable(Resource server, string why)
     {
-        foreach (var database in model.Resources.OfType<PostgresDatabaseResource>().Where(d => d.Server == server))
+        foreach (var database in DatabasesOf(server))
         {
             SetState(database, s => s with { State = KnownResourceStates.Waiting, Health = HealthStatus.Unknown, Reason = $"{server.Name} {why}" });
         }
@@ -637,10 +646,9 @@ internal sealed class Orchestrator(
                     break;
                 case PostgresServerResource postgres:
                     await StartPostgresAsync(postgres, _binaries.Postgres!, output, firstStart: false, _stopping.Token).ConfigureAwait(false);
-                    foreach (var database in model.Resources.OfType<PostgresDatabaseResource>().Where(d => d.Server == postgres))
+                    foreach (var database in DatabasesOf(postgres))
                     {
-                        await ((PostgresServer)_running[postgres]).EnsureDatabaseAsync(database.DatabaseName, _stopping.Token, database.OwnerRole, database.OwnerPassword).ConfigureAwait(false);
-                        SetState(database, s => s with { State = KnownResourceStates.Running, Health = HealthStatus.Healthy, Reason = null, StartedAt = timeProvider.GetUtcNow() });
+                        await StartDatabaseAsync(database, _stopping.Token).ConfigureAwait(false);
                     }
 
                     break;

@@ -77,25 +77,9 @@ internal sealed class BareYarp : IAsyncDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         var proxy = new BareYarp(process, new Uri($"http://localhost:{port}"));
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
-        var waited = Stopwatch.StartNew();
-        while (waited.Elapsed < TimeSpan.FromSeconds(30) && !process.HasExited)
+        if (await Readiness.WaitUntilAnswersAsync(process, new Uri(proxy.Url, "/api/matching/weights"), TimeSpan.FromSeconds(30), cancellationToken))
         {
-            try
-            {
-                if ((await http.GetAsync(new Uri(proxy.Url, "/api/matching/weights"), cancellationToken)).IsSuccessStatusCode)
-                {
-                    return proxy;
-                }
-            }
-            catch (HttpRequestException)
-            {
-            }
-            catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
-            {
-            }
-
-            await Task.Delay(200, cancellationToken);
+            return proxy;
         }
 
         await proxy.DisposeAsync();

@@ -58,30 +58,9 @@ internal sealed class TunedGateway : IAsyncDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
 
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
-        var waited = Stopwatch.StartNew();
-        while (waited.Elapsed < TimeSpan.FromSeconds(60))
+        if (await Readiness.WaitUntilAnswersAsync(process, new Uri(tuned.Url, "/health"), TimeSpan.FromSeconds(60), cancellationToken))
         {
-            if (process.HasExited)
-            {
-                break;
-            }
-
-            try
-            {
-                if ((await http.GetAsync(new Uri(tuned.Url, "/health"), cancellationToken)).IsSuccessStatusCode)
-                {
-                    return tuned;
-                }
-            }
-            catch (HttpRequestException)
-            {
-            }
-            catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
-            {
-            }
-
-            await Task.Delay(200, cancellationToken);
+            return tuned;
         }
 
         string output;
