@@ -18,7 +18,12 @@ var messaging = builder.AddRabbitMQ("messaging").WithManagementPlugin().WithData
     .WithAmqpPort(builder.Configuration.GetValue("Messaging:AmqpPort", 5672))
     .WithPartnerNetworks(partners);
 
+// --Replicas=2 runs two instances of each domain service, competing for the same queues (the gateway
+// spreads requests over them); the gateway itself keeps one, on its public port.
+var replicas = builder.Configuration.GetValue("Replicas", 1);
+
 var matching = builder.AddProject("matching", "../services/Matching/InterimPlatform.Matching.csproj")
+    .WithReplicas(replicas)
     .WithGatewayTrust()
     .WithReference(matchingDb).WaitFor(matchingDb)
     .WithReference(messaging).WaitFor(messaging);
@@ -26,12 +31,14 @@ var matching = builder.AddProject("matching", "../services/Matching/InterimPlatf
 // Candidates publishes what Matching consumes: on a new broker, Matching's queues must be bound before
 // the first event, or that event has nowhere to go.
 var candidates = builder.AddProject("candidates", "../services/Candidates/InterimPlatform.Candidates.csproj")
+    .WithReplicas(replicas)
     .WithGatewayTrust()
     .WithReference(candidatesDb).WaitFor(candidatesDb)
     .WithReference(messaging).WaitFor(messaging)
     .WaitFor(matching);
 
 var engagements = builder.AddProject("engagements", "../services/Engagements/InterimPlatform.Engagements.csproj")
+    .WithReplicas(replicas)
     .WithGatewayTrust()
     .WithReference(engagementsDb).WaitFor(engagementsDb)
     .WithReference(messaging).WaitFor(messaging);

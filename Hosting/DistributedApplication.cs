@@ -77,6 +77,7 @@ public sealed class DistributedApplicationBuilder
 
     public DistributedApplication Build()
     {
+        AddReplicas();
         var stateDirectory = _stateDirectory ?? Configuration["StateDirectory"] ?? Path.Combine(AppHostDirectory, "..", ".apphost");
         var otlpEndpoint = Configuration["DOTNET_DASHBOARD_OTLP_ENDPOINT_URL"] ?? Configuration["ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL"];
         var options = new OrchestratorOptions(
@@ -102,6 +103,33 @@ public sealed class DistributedApplicationBuilder
         // Stopping services, then RabbitMQ, then PostgreSQL cleanly takes a while.
         Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(90));
         return new DistributedApplication(_host.Build(), states);
+    }
+
+    /// <summary>Makes each replica a resource of its own, right after the project it copies; whatever waits for a project waits for all its instances.</summary>
+    private void AddReplicas()
+    {
+        foreach (var project in _resources.OfType<ProjectResource>().Where(p => p.Replicas > 1 && p.ReplicaInstances.Count == 0).ToList())
+        {
+            if (project.FixedPort is not null)
+            {
+                throw new InvalidOperationException($"'{project.Name}' has a fixed port and cannot have replicas: they would share it.");
+            }
+
+            var replicas = Enumerable.Range(2, project.Replicas - 1).Select(project.CreateReplica).ToList();
+            foreach (var replica in replicas)
+            {
+                AddResource(replica);
+            }
+
+            _resources.RemoveRange(_resources.Count - replicas.Count, replicas.Count);
+            _resources.InsertRange(_resources.IndexOf(project) + 1, replicas);
+        }
+
+        foreach (var resource in _resources)
+        {
+            var waits = resource.WaitsFor.OfType<ProjectResource>().SelectMany(p => p.ReplicaInstances).Except(resource.WaitsFor).ToList();
+            resource.WaitsFor.AddRange(waits);
+        }
     }
 }
 

@@ -94,6 +94,18 @@ public static class ResourceBuilderExtensions
         return builder;
     }
 
+    /// <summary>
+    /// Runs <paramref name="replicas"/> instances of the project (Aspire's WithReplicas): the first keeps the
+    /// project's name, the others are <c>{name}-2</c>, …; each has its own free port, and projects that reference
+    /// this one get every instance (<c>services__{name}__http__0</c>, <c>__1</c>, …).
+    /// </summary>
+    public static ResourceBuilder<ProjectResource> WithReplicas(this ResourceBuilder<ProjectResource> builder, int replicas)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(replicas, 1);
+        builder.Resource.Replicas = replicas;
+        return builder;
+    }
+
     public static ResourceBuilder<ProjectResource> WithEnvironment(this ResourceBuilder<ProjectResource> builder, string name, string value)
     {
         builder.Resource.Environment[name] = value;

@@ -124,4 +124,45 @@ public sealed class ProjectResource(string name, string projectPath) : Resource(
     public Dictionary<string, Func<State.StateFolder, string>> StateEnvironment { get; } = [];
 
     public string HttpUrl => $"http://{Host}:{Port}";
+
+    /// <summary>How many instances to run (Aspire's WithReplicas); each gets its own port and competes for the same queues.</summary>
+    public int Replicas { get; set; } = 1;
+
+    /// <summary>The declared project this instance is a replica of; null for the declared project itself.</summary>
+    public ProjectResource? ReplicaOf { get; private init; }
+
+    /// <summary>The service every instance belongs to: telemetry and service discovery use this name.</summary>
+    public string ServiceName => ReplicaOf?.Name ?? Name;
+
+    /// <summary>The other instances of this project (<c>{name}-2</c>, <c>{name}-3</c>, …), made when the app model is built.</summary>
+    public List<ProjectResource> ReplicaInstances { get; } = [];
+
+    /// <summary>Every instance: this one first, then its replicas.</summary>
+    public IEnumerable<ProjectResource> Instances => [this, .. ReplicaInstances];
+
+    /// <summary>Instance <paramref name="number"/> (2 and up): the same project, references and settings on a port of its own.</summary>
+    internal ProjectResource CreateReplica(int number)
+    {
+        var replica = new ProjectResource($"{Name}-{number}", ProjectPath)
+        {
+            ReplicaOf = this,
+            Host = Host,
+            HealthPath = HealthPath,
+        };
+        replica.WaitsFor.AddRange(WaitsFor);
+        replica.ConnectionReferences.AddRange(ConnectionReferences);
+        replica.ServiceReferences.AddRange(ServiceReferences);
+        foreach (var (key, value) in Environment)
+        {
+            replica.Environment[key] = value;
+        }
+
+        foreach (var (key, value) in StateEnvironment)
+        {
+            replica.StateEnvironment[key] = value;
+        }
+
+        ReplicaInstances.Add(replica);
+        return replica;
+    }
 }

@@ -20,7 +20,7 @@ public static class ProjectEnvironment
             ["ASPNETCORE_URLS"] = project.HttpUrl,
             // The services bind where they are told, not to any launchSettings.json profile.
             ["DOTNET_LAUNCH_PROFILE"] = "",
-            ["OTEL_SERVICE_NAME"] = project.Name,
+            ["OTEL_SERVICE_NAME"] = project.ServiceName,
             ["OTEL_RESOURCE_ATTRIBUTES"] = $"service.instance.id={instanceId}",
             // Aspire's development intervals: telemetry shows within a second.
             ["OTEL_BLRP_SCHEDULE_DELAY"] = "1000",
@@ -51,7 +51,11 @@ public static class ProjectEnvironment
 
         foreach (var service in project.ServiceReferences)
         {
-            environment[$"services__{service.Name}__http__0"] = service.HttpUrl;
+            var index = 0;
+            foreach (var instance in service.Instances)
+            {
+                environment[$"services__{service.Name}__http__{index++}"] = instance.HttpUrl;
+            }
         }
 
         foreach (var (key, value) in project.Environment)

@@ -126,7 +126,14 @@ app.MapApiReference();
 app.MapKeyEndpoints();
 app.MapAuditEndpoints();
 app.MapPlatformHealth();
-app.MapReverseProxy(proxy => proxy.Use(ProxyProblemDetails.WriteProblemOnFailureAsync));
+app.MapReverseProxy(proxy =>
+{
+    proxy.Use(ProxyProblemDetails.WriteProblemOnFailureAsync);
+    proxy.UseSessionAffinity();
+    proxy.UseLoadBalancing();
+    proxy.UsePassiveHealthChecks();
+    proxy.Use(ReplicaFailover.RetryRefusedConnectionAsync);
+});
 
 app.Run();
 

@@ -85,6 +85,54 @@ public sealed class EnvironmentContractTests
     }
 
     [Fact]
+    public void Replicas_are_resources_of_their_own_that_the_gateway_discovers_and_waits_for()
+    {
+        var builder = DistributedApplication.CreateBuilder([]);
+        var postgres = builder.AddPostgres("postgres");
+        var db = postgres.AddDatabase("matchingdb", databaseName: "matching");
+        var service = builder.AddProject("matching", "../services/Matching/InterimPlatform.Matching.csproj")
+            .WithReplicas(2)
+            .WithReference(db).WaitFor(db)
+            .WithEnvironment("Matching__Setting", "on");
+        var gateway = builder.AddProject("gateway", "../services/Gateway/InterimPlatform.Gateway.csproj")
+            .WithHttpEndpoint(port: 5100)
+            .WithReference(service).WaitFor(service);
+
+        builder.Build();
+
+        Assert.Equal(["postgres", "matchingdb", "matching", "matching-2", "gateway"], builder.Resources.Select(r => r.Name));
+        var replica = Assert.Single(service.Resource.ReplicaInstances);
+        Assert.Equal("matching-2", replica.Name);
+        Assert.Equal([db.Resource], replica.WaitsFor);
+        Assert.Equal([service.Resource, replica], gateway.Resource.WaitsFor);
+
+        postgres.Resource.Port = 15432;
+        service.Resource.Port = 40001;
+        replica.Port = 40002;
+        var first = ProjectEnvironment.Build(service.Resource, "aaa", otlp: null);
+        var second = ProjectEnvironment.Build(replica, "bbb", otlp: null);
+        var gatewayEnvironment = ProjectEnvironment.Build(gateway.Resource, "ccc", otlp: null);
+
+        // One service to telemetry and to the gateway, two processes on their own ports, sharing the database.
+        Assert.Equal("matching", second["OTEL_SERVICE_NAME"]);
+        Assert.Equal("service.instance.id=bbb", second["OTEL_RESOURCE_ATTRIBUTES"]);
+        Assert.Equal("http://127.0.0.1:40002", second["ASPNETCORE_URLS"]);
+        Assert.Equal("on", second["Matching__Setting"]);
+        Assert.Equal(first["ConnectionStrings__matchingdb"], second["ConnectionStrings__matchingdb"]);
+        Assert.Equal("http://127.0.0.1:40001", gatewayEnvironment["services__matching__http__0"]);
+        Assert.Equal("http://127.0.0.1:40002", gatewayEnvironment["services__matching__http__1"]);
+    }
+
+    [Fact]
+    public void A_project_on_a_fixed_port_cannot_have_replicas()
+    {
+        var builder = DistributedApplication.CreateBuilder([]);
+        builder.AddProject("gateway", "../services/Gateway/InterimPlatform.Gateway.csproj").WithHttpEndpoint(port: 5100).WithReplicas(2);
+
+        Assert.Throws<InvalidOperationException>(() => builder.Build());
+    }
+
+    [Fact]
     public void Resource_names_are_unique()
     {
         var builder = DistributedApplication.CreateBuilder([]);
