@@ -154,6 +154,16 @@ public sealed class DistributedApplication : IAsyncDisposable
 
     public static DistributedApplicationBuilder CreateBuilder(string[] args) => new(args);
 
+    /// <summary>Starts the resources and returns at once; <see cref="ResourceStates"/> follows them (Aspire's StartAsync).</summary>
+    public Task StartAsync(CancellationToken cancellationToken = default) => _host.StartAsync(cancellationToken);
+
+    /// <summary>Stops every resource in reverse dependency order.</summary>
+    public Task StopAsync(CancellationToken cancellationToken = default) => _host.StopAsync(cancellationToken);
+
+    /// <summary>Starts, stops or restarts a resource, as the dashboard's buttons do; returns once a start is healthy.</summary>
+    public Task ExecuteCommandAsync(string resourceName, InterimPlatform.Dashboard.Resources.ResourceCommand command, CancellationToken cancellationToken = default) =>
+        _host.Services.GetRequiredService<Orchestrator>().ExecuteAsync(resourceName, command, cancellationToken);
+
     /// <summary>Runs until Ctrl+C or SIGTERM, then stops every resource in reverse dependency order.</summary>
     public void Run() => RunAsync().GetAwaiter().GetResult();
 
