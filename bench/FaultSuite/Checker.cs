@@ -1,0 +1,223 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Npgsql;
+
+namespace InterimPlatform.Bench.FaultSuite;
+
+/// <summary>One row of the result table: sent, acknowledged, lost, duplicated.</summary>
+internal sealed record Tally(string What, int Sent, int Acknowledged, int Lost, int Duplicated, string? Note = null);
+
+/// <summary>
+/// After the platform settles, counts by id what survived: every acknowledged write stored exactly once,
+/// every valid partner message a candidate exactly once, Matching (database and each replica's index) and
+/// Engagements in agreement with Candidates, no message stranded, the error queues holding exactly the
+/// malformed messages.
+/// </summary>
+internal sealed class Checker(Func<string, NpgsqlDataSource> database, HttpClient management, HttpClient gateway, IReadOnlyList<HttpClient> matchingReplicas)
+{
+    private static readonly JsonSerializerOptions Json = JsonSerializerOptions.Web;
+
+    public List<string> Problems { get; } = [];
+
+    /// <summary>Waits until nothing is in flight: outboxes sent, work queues empty, every partner person stored; false on timeout.</summary>
+    public async Task<bool> SettleAsync(int partnerPeople, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            var unsent = 0L;
+            foreach (var db in new[] { "candidates", "engagements", "matching" })
+            {
+                unsent += await ScalarAsync(db, "SELECT count(*) FROM outbox_messages WHERE sent_at IS NULL", cancellationToken);
+            }
+
+            var queued = (await QueuesAsync(cancellationToken)).Where(q => !q.Name.EndsWith("_error", StringComparison.Ordinal) && !q.Name.StartsWith("partner-receipts.", StringComparison.Ordinal)).Sum(q => q.Messages);
+            var stored = await ScalarAsync("candidates", "SELECT count(*) FROM candidates WHERE partner_id IS NOT NULL", cancellationToken);
+            if (unsent == 0 && queued == 0 && stored >= partnerPeople)
+            {
+                // Once more after a pause: a consumer may have taken a message that has not committed yet.
+                await Task.Delay(TimeSpan.FromSeconds(3), cancellationToken);
+                if (await ScalarAsync("candidates", "SELECT count(*) FROM outbox_messages WHERE sent_at IS NULL", cancellationToken) == 0
+                    && (await QueuesAsync(cancellationToken)).Where(q => !q.Name.EndsWith("_error", StringComparison.Ordinal) && !q.Name.StartsWith("partner-receipts.", StringComparison.Ordinal)).Sum(q => q.Messages) == 0)
+                {
+                    return true;
+                }
+            }
+
+            await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
+        }
+
+        return false;
+    }
+
+    public async Task<List<Tally>> CountAsync(IReadOnlyCollection<ApiWrite> writes, IReadOnlyList<string> partnerPersonIds, PartnerFeedResult feed, CancellationToken cancellationToken)
+    {
+        var tallies = new List<Tally>();
+
+        // Candidates created through the API: by their unique e-mail.
+        var created = writes.Where(w => w.Kind == "candidate created").ToList();
+        var byEmail = await CountByAsync("candidates", "SELECT email, count(*) FROM candidates WHERE email = ANY(@keys) GROUP BY email", created.Select(w => w.Key), cancellationToken);
+        tallies.Add(Tally("candidate created", created, w => byEmail.GetValueOrDefault(w.Key)));
+
+        // Vetting transitions: one 'screened' event per acknowledged transition.
+        var screened = writes.Where(w => w.Kind == "vetting transition").ToList();
+        var byCandidate = await CountByAsync("candidates", """SELECT candidate_id::text, count(*) FROM vetting_events WHERE "to" = 'screened' AND candidate_id = ANY(@keys::uuid[]) GROUP BY candidate_id""", screened.Where(w => w.Id is not null).Select(w => w.Id!.Value.ToString()), cancellationToken);
+        tallies.Add(Tally("vetting transition", screened, w => w.Id is { } id ? byCandidate.GetValueOrDefault(id.ToString()) : 0));
+
+        var clients = writes.Where(w => w.Kind == "client created").ToList();
+        var byName = await CountByAsync("engagements", "SELECT name, count(*) FROM clients WHERE name = ANY(@keys) GROUP BY name", clients.Select(w => w.Key), cancellationToken);
+        tallies.Add(Tally("client created", clients, w => byName.GetValueOrDefault(w.Key)));
+
+        var engagements = writes.Where(w => w.Kind == "engagement created").ToList();
+        var byTitle = await CountByAsync("engagements", "SELECT title, count(*) FROM engagements WHERE title = ANY(@keys) GROUP BY title", engagements.Select(w => w.Key), cancellationToken);
+        tallies.Add(Tally("engagement created", engagements, w => byTitle.GetValueOrDefault(w.Key)));
+
+        // Transitions and shortlisting: the engagement is past draft; a shortlist came back from Matching and
+        // names only candidates Candidates holds (Engagements' view agrees with Candidates).
+        var states = await StatesAsync(writes.Where(w => w.Kind is "engagement transition" or "shortlisting requested" && w.Id is not null).Select(w => w.Id!.Value).Distinct(), cancellationToken);
+        var intakes = writes.Where(w => w.Kind == "engagement transition").ToList();
+        tallies.Add(Tally("engagement transition", intakes, w => w.Id is { } id && states.TryGetValue(id, out var s) && s.State != "draft" ? 1 : 0));
+        var shortlistings = writes.Where(w => w.Kind == "shortlisting requested").ToList();
+        var shortlisted = shortlistings.Where(w => w.Acknowledged && w.Id is { } id && states.TryGetValue(id, out var s) && s.State == "shortlist-ready").ToList();
+        var named = states.Values.SelectMany(s => s.ShortlistedCandidates).Distinct().ToList();
+        var unknown = named.Count - (int)await CountAsync("candidates", "SELECT count(*) FROM candidates WHERE id = ANY(@keys::uuid[])", named.Select(id => id.ToString()), cancellationToken);
+        tallies.Add(Tally("shortlisting requested", shortlistings, w => w.Id is { } id && states.TryGetValue(id, out var s) && s.State == "shortlist-ready" ? 1 : 0,
+            $"{shortlisted.Sum(w => states[w.Id!.Value].ShortlistedCandidates.Count)} shortlist places, {unknown} naming a candidate Candidates does not hold"));
+        if (unknown != 0)
+        {
+            Problems.Add($"{unknown} shortlisted candidate id(s) unknown to Candidates");
+        }
+
+        // Partner messages: every valid person exactly once; none of the malformed ones.
+        var byPerson = await CountByAsync("candidates", "SELECT partner_person_id, count(*) FROM candidates WHERE partner_person_id = ANY(@keys) GROUP BY partner_person_id", partnerPersonIds, cancellationToken);
+        var partnerLost = partnerPersonIds.Count(p => byPerson.GetValueOrDefault(p) == 0);
+        var partnerDuplicated = partnerPersonIds.Count(p => byPerson.GetValueOrDefault(p) > 1);
+        var strays = await ScalarAsync("candidates", "SELECT count(*) FROM candidates WHERE partner_person_id LIKE '%-9______'", cancellationToken);
+        tallies.Add(new Tally("partner message (valid)", feed.Valid + feed.DeliberateDuplicates, feed.Valid, partnerLost, partnerDuplicated,
+            $"{feed.DeliberateDuplicates} sent twice on purpose, {feed.Resent} resent after unconfirmed publishes, {feed.Reconnects} reconnects"));
+        if (strays != 0)
+        {
+            Problems.Add($"{strays} candidate(s) stored from malformed partner messages");
+        }
+
+        await CheckMatchingAsync(cancellationToken);
+        await CheckQueuesAsync(feed.Malformed, tallies, cancellationToken);
+        return tallies;
+    }
+
+    /// <summary>Matching's pool has exactly Candidates' candidates with the same vetting status, and each replica's index holds all of them.</summary>
+    private async Task CheckMatchingAsync(CancellationToken cancellationToken)
+    {
+        var candidates = await PairsAsync("candidates", "SELECT id::text, vetting_status FROM candidates", cancellationToken);
+        var pool = await PairsAsync("matching", "SELECT candidate_id::text, vetting_status FROM pool_candidates WHERE NOT erased AND profile IS NOT NULL", cancellationToken);
+        var missing = candidates.Keys.Count(id => !pool.ContainsKey(id));
+        var extra = pool.Keys.Count(id => !candidates.ContainsKey(id));
+        var differing = candidates.Count(c => pool.TryGetValue(c.Key, out var status) && status != c.Value);
+        Console.WriteLine($"Matching's pool: {pool.Count:N0} candidates; Candidates: {candidates.Count:N0}; missing {missing}, extra {extra}, vetting status differing {differing}");
+        if (missing + extra + differing != 0)
+        {
+            Problems.Add($"Matching's pool disagrees with Candidates: {missing} missing, {extra} extra, {differing} with another vetting status");
+        }
+
+        for (var i = 0; i < matchingReplicas.Count; i++)
+        {
+            var index = await matchingReplicas[i].GetFromJsonAsync<JsonElement>("/api/matching/index", Json, cancellationToken);
+            var count = index.GetProperty("candidates").GetInt32();
+            Console.WriteLine($"Matching replica {i + 1}: index holds {count:N0}");
+            if (count != pool.Count)
+            {
+                Problems.Add($"Matching replica {i + 1}'s index holds {count} candidates, its database {pool.Count}");
+            }
+        }
+    }
+
+    private async Task CheckQueuesAsync(int malformed, List<Tally> tallies, CancellationToken cancellationToken)
+    {
+        var queues = await QueuesAsync(cancellationToken);
+        foreach (var queue in queues.Where(q => q.Messages > 0 && !q.Name.StartsWith("partner-receipts.", StringComparison.Ordinal)))
+        {
+            var expected = queue.Name == "candidates-partner-intake_error" ? malformed : 0;
+            if (queue.Messages != expected)
+            {
+                Problems.Add($"queue {queue.Name} holds {queue.Messages} message(s), expected {expected}");
+            }
+        }
+
+        var intakeErrors = (int)queues.Where(q => q.Name == "candidates-partner-intake_error").Sum(q => q.Messages);
+        tallies.Add(new Tally("partner message (malformed)", malformed, intakeErrors, Math.Max(0, malformed - intakeErrors), Math.Max(0, intakeErrors - malformed), "acknowledged = in the error queue with a reason"));
+        if (intakeErrors != malformed)
+        {
+            Problems.Add($"the partner intake error queue holds {intakeErrors} message(s), {malformed} malformed were sent");
+        }
+    }
+
+    private static Tally Tally(string what, IReadOnlyCollection<ApiWrite> writes, Func<ApiWrite, long> stored, string? note = null)
+    {
+        var acknowledged = writes.Where(w => w.Acknowledged).ToList();
+        return new Tally(what, writes.Count, acknowledged.Count,
+            acknowledged.Count(w => stored(w) == 0),
+            writes.Count(w => stored(w) > 1),
+            note ?? (writes.Count == acknowledged.Count ? null : $"{writes.Count - acknowledged.Count} not acknowledged ({writes.Count(w => !w.Acknowledged && stored(w) == 1)} of them stored): {writes.FirstOrDefault(w => !w.Acknowledged)?.LastFailure}"));
+    }
+
+    private async Task<Dictionary<Guid, (string State, List<Guid> ShortlistedCandidates)>> StatesAsync(IEnumerable<Guid> ids, CancellationToken cancellationToken)
+    {
+        var states = new Dictionary<Guid, (string, List<Guid>)>();
+        foreach (var id in ids)
+        {
+            var engagement = await gateway.GetFromJsonAsync<JsonElement>($"/api/engagements/{id}", Json, cancellationToken);
+            var shortlisted = engagement.TryGetProperty("shortlist", out var shortlist) && shortlist.ValueKind == JsonValueKind.Object
+                ? shortlist.GetProperty("candidates").EnumerateArray().Select(c => c.GetProperty("candidateId").GetGuid()).ToList()
+                : [];
+            states[id] = (engagement.GetProperty("state").GetString()!, shortlisted);
+        }
+
+        return states;
+    }
+
+    private async Task<IReadOnlyList<(string Name, long Messages)>> QueuesAsync(CancellationToken cancellationToken)
+    {
+        var queues = await management.GetFromJsonAsync<JsonElement>("api/queues?columns=name,messages", Json, cancellationToken);
+        return [.. queues.EnumerateArray().Select(q => (q.GetProperty("name").GetString()!, q.TryGetProperty("messages", out var m) ? m.GetInt64() : 0))];
+    }
+
+    private async Task<long> ScalarAsync(string db, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = database(db).CreateCommand(sql);
+        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken));
+    }
+
+    private async Task<long> CountAsync(string db, string sql, IEnumerable<string> keys, CancellationToken cancellationToken)
+    {
+        await using var command = database(db).CreateCommand(sql);
+        command.Parameters.AddWithValue("keys", keys.ToArray());
+        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken));
+    }
+
+    private async Task<Dictionary<string, long>> CountByAsync(string db, string sql, IEnumerable<string> keys, CancellationToken cancellationToken)
+    {
+        await using var command = database(db).CreateCommand(sql);
+        command.Parameters.AddWithValue("keys", keys.ToArray());
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var counts = new Dictionary<string, long>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            counts[reader.GetString(0)] = reader.GetInt64(1);
+        }
+
+        return counts;
+    }
+
+    private async Task<Dictionary<string, string?>> PairsAsync(string db, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = database(db).CreateCommand(sql);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var pairs = new Dictionary<string, string?>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            pairs[reader.GetString(0)] = reader.IsDBNull(1) ? null : reader.GetString(1);
+        }
+
+        return pairs;
+    }
+}
