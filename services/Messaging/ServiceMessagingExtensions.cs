@@ -6,6 +6,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Npgsql;
 
 namespace InterimPlatform.Messaging;
 
@@ -132,13 +133,29 @@ public static class ServiceMessagingExtensions
         where TDbContext : DbContext =>
         options.UseNpgsql(connectionString).UseSnakeCaseNamingConvention();
 
-    /// <summary>Applies the service's EF Core migrations (creating its tables) before it serves requests.</summary>
+    /// <summary>
+    /// Applies the service's EF Core migrations (creating its tables) before it serves requests. Replicas of a
+    /// service start together against one database: a session advisory lock lets one migrate while the others
+    /// wait, then find nothing left to do (without it, both create the same tables and one crashes).
+    /// </summary>
     public static async Task MigrateDatabaseAsync<TDbContext>(this WebApplication app) where TDbContext : DbContext
     {
         await using var scope = app.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<TDbContext>();
-        await db.Database.MigrateAsync(app.Lifetime.ApplicationStopping).ConfigureAwait(false);
+        var stopping = app.Lifetime.ApplicationStopping;
+        await using var gate = new NpgsqlConnection(db.Database.GetConnectionString());
+        await gate.OpenAsync(stopping).ConfigureAwait(false);
+        await using (var lockCommand = new NpgsqlCommand($"SELECT pg_advisory_lock({MigrationLockKey})", gate))
+        {
+            await lockCommand.ExecuteNonQueryAsync(stopping).ConfigureAwait(false);
+        }
+
+        // Closing the gate connection releases the lock, also when the migration fails.
+        await db.Database.MigrateAsync(stopping).ConfigureAwait(false);
     }
+
+    /// <summary>Any fixed number: the lock is per database, and only migrations take it.</summary>
+    private const long MigrationLockKey = 0x1E7E_41A7_0001;
 
     /// <summary>
     /// The current time at PostgreSQL's precision (microseconds), so a value reads back exactly as it was written.
