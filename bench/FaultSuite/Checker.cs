@@ -121,7 +121,7 @@ internal sealed class Checker(Func<string, NpgsqlDataSource> database, HttpClien
 
         for (var i = 0; i < matchingReplicas.Count; i++)
         {
-            var index = await matchingReplicas[i].GetFromJsonAsync<JsonElement>("/api/matching/index", Json, cancellationToken);
+            var index = await ReadAsync(matchingReplicas[i], "/api/matching/index", cancellationToken);
             var count = index.GetProperty("candidates").GetInt32();
             Console.WriteLine($"Matching replica {i + 1}: index holds {count:N0}");
             if (count != pool.Count)
@@ -165,7 +165,7 @@ internal sealed class Checker(Func<string, NpgsqlDataSource> database, HttpClien
         var states = new Dictionary<Guid, (string, List<Guid>)>();
         foreach (var id in ids)
         {
-            var engagement = await gateway.GetFromJsonAsync<JsonElement>($"/api/engagements/{id}", Json, cancellationToken);
+            var engagement = await ReadAsync(gateway, $"/api/engagements/{id}", cancellationToken);
             var shortlisted = engagement.TryGetProperty("shortlist", out var shortlist) && shortlist.ValueKind == JsonValueKind.Object
                 ? shortlist.GetProperty("candidates").EnumerateArray().Select(c => c.GetProperty("candidateId").GetGuid()).ToList()
                 : [];
@@ -173,6 +173,28 @@ internal sealed class Checker(Func<string, NpgsqlDataSource> database, HttpClien
         }
 
         return states;
+    }
+
+    /// <summary>A read, retried while the answer is a 5xx (a read is always safe to repeat); the last failure is reported.</summary>
+    private async Task<JsonElement> ReadAsync(HttpClient client, string path, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            using var response = await client.GetAsync(path, cancellationToken);
+            if (response.IsSuccessStatusCode)
+            {
+                return await response.Content.ReadFromJsonAsync<JsonElement>(Json, cancellationToken);
+            }
+
+            var answer = await response.Content.ReadAsStringAsync(cancellationToken);
+            if ((int)response.StatusCode < 500 || attempt == 30)
+            {
+                throw new HttpRequestException($"GET {path}: {(int)response.StatusCode} {answer}");
+            }
+
+            Console.WriteLine($"GET {path}: {(int)response.StatusCode} {answer[..Math.Min(300, answer.Length)]}; retrying");
+            await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
+        }
     }
 
     private async Task<IReadOnlyList<(string Name, long Messages)>> QueuesAsync(CancellationToken cancellationToken)
