@@ -22,9 +22,11 @@ if (weights.Problems() is { Count: > 0 } problems)
 builder.Services.AddSingleton(new CandidateIndex(weights));
 builder.Services.AddSingleton<IndexStatus>();
 builder.Services.AddSingleton<IndexRefresh>();
+builder.Services.AddSingleton<PoolChangeFollower>();
 builder.Services.AddSingleton<Shortlisting>();
 // Before the bus (hosted services start in order): no event is consumed before the index holds the pool.
 builder.Services.AddHostedService<IndexStartup>();
+builder.Services.AddHealthChecks().AddCheck<IndexFollowHealthCheck>("ranking-index", tags: ["ready"]);
 
 builder.AddServiceMessaging<MatchingDbContext>("matching", bus =>
 {

@@ -154,6 +154,15 @@ public sealed class CandidateIndex
         }
     }
 
+    /// <summary>The ids indexed right now: what a reconciliation compares with the database to find entries left behind.</summary>
+    public IReadOnlyCollection<Guid> Ids()
+    {
+        lock (_writing)
+        {
+            return [.. _slotById.Keys];
+        }
+    }
+
     internal IndexedCandidate? Find(Guid candidateId)
     {
         lock (_writing)

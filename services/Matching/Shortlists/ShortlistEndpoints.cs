@@ -26,8 +26,33 @@ public sealed record RankingRequestBody(
 /// <param name="Reason">Why: kept in the shortlist's audit trail.</param>
 public sealed record OverrideRequest(Guid CandidateId, string Action, string Reason);
 
-/// <summary>The state of the in-memory ranking index.</summary>
-public sealed record IndexView(int Candidates, int Terms, int LoadedAtStart, long LoadMilliseconds, DateTimeOffset? LoadedAt, string WeightsVersion);
+/// <summary>The state of this replica's in-memory ranking index.</summary>
+/// <param name="Candidates">Candidates in the index now.</param>
+/// <param name="Terms">Distinct interned terms (skills, industries, countries …).</param>
+/// <param name="LoadedAtStart">Candidates the load at start indexed.</param>
+/// <param name="LoadMilliseconds">How long that load took.</param>
+/// <param name="LoadedAt">When it finished.</param>
+/// <param name="WeightsVersion">The ranking weights in force.</param>
+/// <param name="FollowingChanges">Whether the index hears of every committed change to the pool now, whichever replica made it; false while its database connection is being re-established.</param>
+/// <param name="NotFollowingSince">When it stopped hearing of changes; null while it follows them.</param>
+/// <param name="Reconciliations">How often the whole pool was reloaded after the connection came back.</param>
+/// <param name="LastReconciledAt">When the last reconciliation finished; null if there was none.</param>
+public sealed record IndexView(
+    int Candidates,
+    int Terms,
+    int LoadedAtStart,
+    long LoadMilliseconds,
+    DateTimeOffset? LoadedAt,
+    string WeightsVersion,
+    bool FollowingChanges,
+    DateTimeOffset? NotFollowingSince,
+    int Reconciliations,
+    DateTimeOffset? LastReconciledAt)
+{
+    public static IndexView Of(CandidateIndex index, IndexState state) => new(
+        index.Count, index.Terms.Count, state.Loaded, state.LoadMilliseconds, state.LoadedAt, index.Weights.Version,
+        state.FollowingChanges, state.NotFollowingSince, state.Reconciliations, state.LastReconciledAt);
+}
 
 public static class ShortlistEndpoints
 {
@@ -65,10 +90,10 @@ public static class ShortlistEndpoints
             .WithName("GetRankingWeights")
             .WithSummary("The ranking weights in force, with their version");
 
-        matching.MapGet("/index", (CandidateIndex index, IndexStatus status) =>
-                TypedResults.Ok(new IndexView(index.Count, index.Terms.Count, status.Loaded, status.LoadMilliseconds, status.LoadedAt, index.Weights.Version)))
+        matching.MapGet("/index", (CandidateIndex index, IndexStatus status) => TypedResults.Ok(IndexView.Of(index, status.Current)))
             .WithName("GetRankingIndex")
-            .WithSummary("How many candidates the in-memory index holds and how long its rebuild at start took");
+            .WithSummary("How many candidates this replica's in-memory index holds, how long its rebuild at start took, and whether it follows the pool's changes")
+            .WithDescription("Each replica has its own index and answers for it. Every committed change to the pool reaches every replica's index (PostgreSQL LISTEN/NOTIFY); after a lost database connection the replica reloads the whole pool (a reconciliation). Details: docs/matching.md.");
 
         return app;
     }

@@ -1,17 +1,26 @@
 using System.Diagnostics;
 using System.Net;
+using System.Net.Http.Json;
 using InterimPlatform.Hosting.State;
 using InterimPlatform.Candidates.Data;
+using InterimPlatform.Contracts.Candidates.V1;
 using InterimPlatform.Hosting.Processes;
 using InterimPlatform.Hosting.Servers;
 using InterimPlatform.Tests.Integration.Infrastructure;
+using InterimPlatform.Matching.Data;
+using InterimPlatform.Matching.Ranking;
+using InterimPlatform.Matching.Shortlists;
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 
 namespace InterimPlatform.Tests.Integration.Services;
 
 /// <summary>
 /// A service whose PostgreSQL is killed (kill -9, no goodbye to its clients) and comes back on the same port:
 /// while it is down a request is a 503 problem saying to retry, never a 500; once it is back, requests succeed
-/// again at once, although the pool still held the dead server's connections.
+/// again at once, although the pool still held the dead server's connections. Matching's index goes on ranking
+/// on what it holds, and once the server is back it follows changes again and reloads what it missed.
 /// </summary>
 [Collection(PlatformServersCollection.Name)]
 public sealed class DatabaseOutageTests(PlatformServers servers) : IAsyncLifetime
@@ -72,6 +81,71 @@ public sealed class DatabaseOutageTests(PlatformServers servers) : IAsyncLifetim
 
         _postgres = await StartPostgresAsync();
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/candidates?pageSize=1")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Matching_s_index_follows_the_pool_again_after_the_database_is_killed_and_restarted_and_reconciles_what_it_missed()
+    {
+        await _postgres.EnsureDatabaseAsync("matching", CancellationToken.None);
+        var database = _postgres.GetConnectionString("matching");
+        await using var service = new ServiceHost<MatchingDbContext>(new Dictionary<string, string>
+        {
+            ["ConnectionStrings:matchingdb"] = database,
+            ["ConnectionStrings:messaging"] = servers.MessagingConnectionString,
+        });
+        await service.WaitUntilHealthyAsync();
+        var consumed = new ConsumedMessages();
+        var bus = service.Services.GetRequiredService<IBus>();
+        bus.ConnectConsumeObserver(consumed);
+        var index = service.Services.GetRequiredService<CandidateIndex>();
+        var candidateId = Guid.NewGuid();
+        var messageId = NewId.NextGuid();
+        await bus.Publish(
+            new CandidateRegistered(
+                candidateId,
+                new CandidateProfile("Before The Outage", "DE", "Hamburg", false, true, false, [], ["executive"], ["finance"], [], [], [], [], null, null),
+                new CandidateAvailability(null, null, 0, 5),
+                new CandidateVetting("approved", null),
+                DateTimeOffset.UtcNow),
+            context => context.MessageId = messageId);
+        await consumed.WaitForAsync(messageId, 1, TimeSpan.FromSeconds(30));
+        Assert.Equal("Before The Outage", index.Find(candidateId)?.FullName);
+
+        // A change the index is not told of (triggers off), as one committed just before the server died would
+        // be if its notification never arrived: only the reconciliation after the reconnection brings it in. The
+        // checkpoint keeps it (and the migrations) through the kill: the test server commits without waiting for disk.
+        await using (var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(database) { Pooling = false }.ConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var command = new NpgsqlCommand(
+                """
+                SET session_replication_role = replica;
+                UPDATE pool_candidates SET profile = jsonb_set(profile, '{fullName}', '"After The Outage"') WHERE candidate_id = @id;
+                """,
+                connection);
+            command.Parameters.AddWithValue("id", candidateId);
+            await command.ExecuteNonQueryAsync();
+            // On its own: in the same batch it would run inside the update's transaction, before its commit.
+            await using var checkpoint = new NpgsqlCommand("CHECKPOINT", connection);
+            await checkpoint.ExecuteNonQueryAsync();
+        }
+
+        await KillPostgresAsync();
+        var client = service.CreateClient();
+        var down = await Eventually.GetAsync(
+            async () => await client.GetFromJsonAsync<IndexView>("/api/matching/index") is { FollowingChanges: false } view ? view : null,
+            TimeSpan.FromSeconds(30),
+            "the index to report that it no longer follows changes");
+        Assert.NotNull(down.NotFollowingSince);
+        Assert.Equal("Before The Outage", index.Find(candidateId)?.FullName); // still ranks on what it had
+
+        _postgres = await StartPostgresAsync();
+        var back = await Eventually.GetAsync(
+            async () => await client.GetFromJsonAsync<IndexView>("/api/matching/index") is { FollowingChanges: true, Reconciliations: >= 1 } view ? view : null,
+            TimeSpan.FromSeconds(60),
+            "the index to reconnect and reconcile");
+        Assert.Equal("After The Outage", index.Find(candidateId)?.FullName);
+        Assert.Equal(1, back.Candidates);
     }
 
     private async Task KillPostgresAsync()

@@ -277,6 +277,8 @@ public sealed class MatchingRankingTests(PlatformServers servers) : IAsyncLifeti
         var schemas = document.GetProperty("components").GetProperty("schemas");
         Assert.Equal("crisis", schemas.GetProperty("RankingRequestBody").GetProperty("examples")[0].GetProperty("brief").GetProperty("engagementType").GetString());
         Assert.Equal("pin", schemas.GetProperty("OverrideRequest").GetProperty("examples")[0].GetProperty("action").GetString());
+        Assert.True(schemas.GetProperty("IndexView").GetProperty("examples")[0].GetProperty("followingChanges").GetBoolean());
+        Assert.True(schemas.GetProperty("IndexView").GetProperty("properties").TryGetProperty("lastReconciledAt", out _));
     }
 
     private static readonly CandidateVetting Approved = new("approved", Today.AddYears(1));

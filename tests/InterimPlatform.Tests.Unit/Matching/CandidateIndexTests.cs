@@ -79,4 +79,20 @@ public sealed class CandidateIndexTests
         Assert.Equal([candidates[0].Id], index.Rank(Request(Brief(), top: 1)).Candidates.Select(c => c.CandidateId));
         Assert.Equal(10, index.Rank(Request(Brief(), top: 1)).Eligible);
     }
+
+    [Fact]
+    public void The_indexed_ids_are_those_added_and_not_removed_since()
+    {
+        var staying = Candidate();
+        var leaving = Candidate();
+        var index = Index(staying, leaving);
+
+        index.Remove(leaving.Id);
+        var ids = index.Ids();
+        var newcomer = Candidate();
+        newcomer.AddTo(index);
+
+        Assert.Equal([staying.Id], ids); // a snapshot: later changes do not show in it
+        Assert.Equal(new[] { staying.Id, newcomer.Id }.Order(), index.Ids().Order());
+    }
 }
