@@ -24,6 +24,8 @@ public sealed class CandidatesDbContext(DbContextOptions<CandidatesDbContext> op
 
     public DbSet<PartnerTombstone> PartnerTombstones => Set<PartnerTombstone>();
 
+    public DbSet<PartnerRejection> PartnerRejections => Set<PartnerRejection>();
+
     /// <summary>Queues an integration event about <paramref name="candidateId"/>, committed with the next SaveChanges.</summary>
     public void Publish<T>(T @event, Guid candidateId, DateTimeOffset now) where T : class =>
         Set<OutboxMessage>().Add(OutboxMessage.Create(@event, candidateId.ToString(), now));
@@ -87,6 +89,14 @@ public sealed class CandidatesDbContext(DbContextOptions<CandidatesDbContext> op
         {
             tombstone.ToTable("partner_tombstones");
             tombstone.HasKey(t => new { t.PartnerId, t.PartnerPersonId });
+        });
+
+        modelBuilder.Entity<PartnerRejection>(rejection =>
+        {
+            rejection.ToTable("partner_rejections");
+            rejection.HasKey(r => new { r.SenderId, r.MessageId });
+            rejection.Property(r => r.SenderId).HasMaxLength(100);
+            rejection.Property(r => r.MessageId).HasMaxLength(200);
         });
 
         modelBuilder.AddOutboxAndInbox();

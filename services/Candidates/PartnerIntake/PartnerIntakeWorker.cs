@@ -6,6 +6,7 @@ using System.Threading.Channels;
 using InterimPlatform.Candidates.Data;
 using InterimPlatform.Contracts.Partners;
 using InterimPlatform.Messaging;
+using Microsoft.EntityFrameworkCore;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Events;
 
@@ -136,12 +137,17 @@ public sealed partial class PartnerIntakeWorker(
             outcomes.AddRange(await ApplyAsync(valid, cancellationToken));
         }
 
+        // A rejected message seen again (redelivered after a crash or a lost connection, or resent by the partner)
+        // whose error copy was already confirmed gets its receipt again but no second error copy.
+        var rejected = outcomes.Where(o => o.Outcome.Status == ReceiptStatus.Rejected && o.Delivery.MessageId is not null).ToList();
+        var alreadyRejected = rejected.Count == 0 ? [] : await RecordedRejectionsAsync(rejected.Select(o => o.Delivery), cancellationToken);
+
         // Publish every receipt and error copy of the batch, then wait for all the broker's confirms at once.
         var now = time.GetUtcNow();
         var confirms = new List<Task>(outcomes.Count * 2);
         foreach (var (delivery, outcome) in outcomes)
         {
-            if (outcome.Status == ReceiptStatus.Rejected)
+            if (outcome.Status == ReceiptStatus.Rejected && !alreadyRejected.Contains((SenderOf(delivery), delivery.MessageId)))
             {
                 confirms.Add(PublishToErrorQueueAsync(publishing, delivery, outcome, cancellationToken));
             }
@@ -159,6 +165,39 @@ public sealed partial class PartnerIntakeWorker(
         }
 
         await Task.WhenAll(confirms);
+        await RecordRejectionsAsync([.. rejected.Where(o => !alreadyRejected.Contains((SenderOf(o.Delivery), o.Delivery.MessageId)))], now, cancellationToken);
+    }
+
+    private static string SenderOf(Delivery delivery) => delivery.UserId ?? "";
+
+    private async Task<HashSet<(string, string?)>> RecordedRejectionsAsync(IEnumerable<Delivery> deliveries, CancellationToken cancellationToken)
+    {
+        var ids = deliveries.Select(d => d.MessageId!).Distinct().ToList();
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<CandidatesDbContext>();
+        var recorded = await db.PartnerRejections.AsNoTracking().Where(r => ids.Contains(r.MessageId)).Select(r => new { r.SenderId, r.MessageId }).ToListAsync(cancellationToken);
+        return [.. recorded.Select(r => (r.SenderId, (string?)r.MessageId))];
+    }
+
+    /// <summary>After the broker confirmed the error copies: a crash before this point means one more copy, never none.</summary>
+    private async Task RecordRejectionsAsync(List<(Delivery Delivery, IntakeOutcome Outcome)> rejected, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (rejected.Count == 0)
+        {
+            return;
+        }
+
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<CandidatesDbContext>();
+        var senders = rejected.Select(r => SenderOf(r.Delivery)).ToArray();
+        var ids = rejected.Select(r => r.Delivery.MessageId!).ToArray();
+        await db.Database.ExecuteSqlAsync(
+            $"""
+            INSERT INTO partner_rejections (sender_id, message_id, rejected_at)
+            SELECT s, m, {now} FROM unnest({senders}::text[], {ids}::text[]) AS t(s, m)
+            ON CONFLICT DO NOTHING
+            """,
+            cancellationToken);
     }
 
     /// <summary>

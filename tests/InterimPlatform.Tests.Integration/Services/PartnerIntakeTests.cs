@@ -126,6 +126,31 @@ public sealed class PartnerIntakeTests(PlatformServers servers) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_rejected_message_that_arrives_again_gets_its_receipt_again_but_is_in_the_error_queue_once()
+    {
+        var wrongVersion = SampleCandidates.Upsert(Globalise, 21, DateTimeOffset.UtcNow);
+        wrongVersion["schemaVersion"] = "7.0";
+
+        // The second arrival stands for a redelivery after a crash between the error copy and the acknowledgement.
+        await PublishAsync(wrongVersion);
+        var first = await ReceiptsAsync(1);
+        await PublishAsync(wrongVersion);
+        var second = await ReceiptsAsync(1);
+
+        Assert.Equal(ReceiptStatus.Rejected, Assert.Single(first).Status);
+        Assert.Equal(ReceiptStatus.Rejected, Assert.Single(second).Status);
+        await using var admin = await new ConnectionFactory { Uri = servers.RabbitMQ.AmqpUri }.CreateConnectionAsync();
+        await using var adminChannel = await admin.CreateChannelAsync();
+        var copies = new List<string?>();
+        while (await adminChannel.BasicGetAsync(PartnerTopology.IntakeErrorQueue, autoAck: true) is { } failed)
+        {
+            copies.Add(failed.BasicProperties.MessageId);
+        }
+
+        Assert.Equal([wrongVersion["messageId"]!.GetValue<string>()], copies);
+    }
+
+    [Fact]
     public async Task A_partner_cannot_pretend_to_be_another_or_touch_anything_but_its_own_exchange_and_receipts()
     {
         // The broker itself refuses a user_id that is not the connection's user.

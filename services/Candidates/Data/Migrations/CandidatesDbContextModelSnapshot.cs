@@ -24,6 +24,28 @@ namespace InterimPlatform.Candidates.Data.Migrations
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("InterimPlatform.Candidates.PartnerIntake.PartnerRejection", b =>
+                {
+                    b.Property<string>("SenderId")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("sender_id");
+
+                    b.Property<string>("MessageId")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("message_id");
+
+                    b.Property<DateTimeOffset>("RejectedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("rejected_at");
+
+                    b.HasKey("SenderId", "MessageId")
+                        .HasName("pk_partner_rejections");
+
+                    b.ToTable("partner_rejections", (string)null);
+                });
+
             modelBuilder.Entity("InterimPlatform.Candidates.PartnerIntake.PartnerTombstone", b =>
                 {
                     b.Property<string>("PartnerId")

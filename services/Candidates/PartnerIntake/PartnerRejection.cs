@@ -1,0 +1,17 @@
+namespace InterimPlatform.Candidates.PartnerIntake;
+
+/// <summary>
+/// A partner message that was rejected and whose error copy and receipt the broker confirmed. A message
+/// redelivered after that (the service crashed or lost its connection before acknowledging it) is then
+/// acknowledged without a second error copy, so the error queue holds each rejected message once.
+/// </summary>
+public sealed class PartnerRejection
+{
+    /// <summary>The broker-validated sender (AMQP user_id), so one partner cannot shadow another's message ids.</summary>
+    public required string SenderId { get; init; }
+
+    public required string MessageId { get; init; }
+
+    /// <summary>Only ids and a time: the reasons, which may quote personal data, stay in the error queue.</summary>
+    public DateTimeOffset RejectedAt { get; init; }
+}
