@@ -15,6 +15,7 @@ internal sealed record Tally(string What, int Sent, int Acknowledged, int Lost, 
 /// </summary>
 internal sealed class Checker(Func<string, NpgsqlDataSource> database, HttpClient management, HttpClient gateway, IReadOnlyList<HttpClient> matchingReplicas)
 {
+    private const string IntakeErrorQueue = "candidates-partner-intake_error";
     private static readonly JsonSerializerOptions Json = JsonSerializerOptions.Web;
 
     public List<string> Problems { get; } = [];
@@ -101,7 +102,7 @@ internal sealed class Checker(Func<string, NpgsqlDataSource> database, HttpClien
         }
 
         await CheckMatchingAsync(cancellationToken);
-        await CheckQueuesAsync(feed.Malformed, tallies, cancellationToken);
+        await CheckQueuesAsync(feed.MalformedIds, tallies, cancellationToken);
         return tallies;
     }
 
@@ -131,23 +132,32 @@ internal sealed class Checker(Func<string, NpgsqlDataSource> database, HttpClien
         }
     }
 
-    private async Task CheckQueuesAsync(int malformed, List<Tally> tallies, CancellationToken cancellationToken)
+    private async Task CheckQueuesAsync(IReadOnlyList<string> malformedIds, List<Tally> tallies, CancellationToken cancellationToken)
     {
         var queues = await QueuesAsync(cancellationToken);
-        foreach (var queue in queues.Where(q => q.Messages > 0 && !q.Name.StartsWith("partner-receipts.", StringComparison.Ordinal)))
+        foreach (var queue in queues.Where(q => q.Messages > 0 && q.Name != IntakeErrorQueue && !q.Name.StartsWith("partner-receipts.", StringComparison.Ordinal)))
         {
-            var expected = queue.Name == "candidates-partner-intake_error" ? malformed : 0;
-            if (queue.Messages != expected)
-            {
-                Problems.Add($"queue {queue.Name} holds {queue.Messages} message(s), expected {expected}");
-            }
+            Problems.Add($"queue {queue.Name} holds {queue.Messages} message(s), expected none");
         }
 
-        var intakeErrors = (int)queues.Where(q => q.Name == "candidates-partner-intake_error").Sum(q => q.Messages);
-        tallies.Add(new Tally("partner message (malformed)", malformed, intakeErrors, Math.Max(0, malformed - intakeErrors), Math.Max(0, intakeErrors - malformed), "acknowledged = in the error queue with a reason"));
-        if (intakeErrors != malformed)
+        // The intake error queue, read without taking anything: by message id, exactly the malformed messages, each with a reason.
+        using var response = await management.PostAsJsonAsync($"api/queues/%2F/{IntakeErrorQueue}/get", new { count = 100_000, ackmode = "ack_requeue_true", encoding = "auto", truncate = 1_000 }, cancellationToken);
+        response.EnsureSuccessStatusCode();
+        var copies = (await response.Content.ReadFromJsonAsync<JsonElement>(Json, cancellationToken)).EnumerateArray()
+            .Select(m => m.GetProperty("properties"))
+            .Select(p => (Id: p.TryGetProperty("message_id", out var id) ? id.GetString() : null,
+                Reason: p.TryGetProperty("headers", out var headers) && headers.TryGetProperty("x-rejection-reasons", out var reason) ? reason.GetString() : null))
+            .ToList();
+        var byId = copies.GroupBy(c => c.Id ?? "").ToDictionary(g => g.Key, g => g.Count());
+        var missing = malformedIds.Count(id => !byId.ContainsKey(id));
+        var unexpected = byId.Keys.Count(id => !malformedIds.Contains(id));
+        var repeated = byId.Values.Sum(n => n - 1);
+        var withoutReason = copies.Count(c => string.IsNullOrWhiteSpace(c.Reason));
+        tallies.Add(new Tally("partner message (malformed)", malformedIds.Count, malformedIds.Count - missing, missing, repeated,
+            $"acknowledged = in the error queue with a reason; {unexpected} other message(s) there, {withoutReason} without a reason"));
+        if (unexpected + withoutReason != 0)
         {
-            Problems.Add($"the partner intake error queue holds {intakeErrors} message(s), {malformed} malformed were sent");
+            Problems.Add($"the partner intake error queue holds {unexpected} message(s) that were not malformed and {withoutReason} without a reason");
         }
     }
 

@@ -10,7 +10,10 @@ internal sealed class PartnerFeedResult
 {
     public int Valid { get; set; }
 
-    public int Malformed { get; set; }
+    public int Malformed => MalformedIds.Count;
+
+    /// <summary>The AMQP message ids of the malformed messages: exactly these belong in the error queue.</summary>
+    public List<string> MalformedIds { get; } = [];
 
     public int DeliberateDuplicates { get; set; }
 
@@ -51,8 +54,9 @@ internal sealed class PartnerFeed(int amqpPort, IReadOnlyDictionary<string, stri
 
             if (i % 100 == 50)
             {
-                messages.Add((partner, Guid.NewGuid().ToString(), Malformed(partner, i, now)));
-                result.Malformed++;
+                var malformedId = Guid.NewGuid().ToString();
+                messages.Add((partner, malformedId, Malformed(partner, i, now)));
+                result.MalformedIds.Add(malformedId);
             }
         }
 
