@@ -97,21 +97,31 @@ public static class PartnerMessageReader
 
     private static ReadMessage Reject(string sender, string reason) => new(null, sender, [reason], null);
 
-    /// <summary>The partner's lawful basis sits beside the profile in the schema; the profile rules call it privacy.</summary>
-    private static string Rename(string field) => field.StartsWith("privacy.", StringComparison.Ordinal) ? "lawfulBasis" + field["privacy.lawfulBasis".Length..] : field;
+    /// <summary>
+    /// The partner's lawful basis sits beside the profile in the schema; the profile rules call it privacy:
+    /// privacy.lawfulBasis is the partner's lawfulBasis (its basis), privacy.recordedOn its lawfulBasis.recordedOn.
+    /// </summary>
+    private static string Rename(string field) => field switch
+    {
+        "privacy.lawfulBasis" => "lawfulBasis",
+        _ when field.StartsWith("privacy.", StringComparison.Ordinal) => "lawfulBasis." + field["privacy.".Length..],
+        _ => field,
+    };
 
+    // A null entry in a list ("languages": [null]) stays null, so the profile rules reject it at its index
+    // instead of the intake failing on it.
     private static CandidateInput ToInput(PartnerCandidate c) => new(
         c.FullName,
         c.Email,
         c.Phone,
         c.Location is { } l ? new LocationInput(l.Country, l.City, l.WillingToTravel, l.WillingToRelocate, l.RemotePossible) : null,
-        c.Languages?.Select(l => new LanguageInput(l.Code, l.Level)).ToList(),
+        c.Languages?.Select(l => l is null ? null! : new LanguageInput(l.Code, l.Level)).ToList(),
         c.Levels?.ToList(),
         c.Disciplines?.ToList(),
         c.Industries?.ToList(),
         c.Skills?.ToList(),
         c.EngagementTypes?.ToList(),
-        c.TrackRecord?.Select(a => new AssignmentInput(a.Sector, a.Role, a.EngagementType, a.Level, a.Months, a.Outcome, a.ClientRating, a.EndedOn)).ToList(),
+        c.TrackRecord?.Select(a => a is null ? null! : new AssignmentInput(a.Sector, a.Role, a.EngagementType, a.Level, a.Months, a.Outcome, a.ClientRating, a.EndedOn)).ToList(),
         c.DayRate is { } r ? new RateInput(r.Amount, r.Currency) : null,
         c.Availability is { } a ? new AvailabilityInput(a.AvailableFrom, a.AvailableUntil, a.NoticeDays, a.DaysPerWeek) : null,
         c.Summary,
