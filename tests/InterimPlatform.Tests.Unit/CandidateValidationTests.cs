@@ -34,6 +34,27 @@ public sealed class CandidateValidationTests
     }
 
     [Fact]
+    public void A_null_entry_in_a_list_is_an_error_at_its_index_not_a_crash()
+    {
+        // What System.Text.Json makes of "languages": [null] and "trackRecord": [null].
+        var input = Valid() with { Languages = [null!, new LanguageInput("sv", "native")], TrackRecord = [null!] };
+
+        var errors = CandidateInputRules.Validate(input);
+
+        Assert.Equal(["languages[0]", "trackRecord[0]"], errors.Keys.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void A_lawful_basis_recorded_near_the_end_of_the_calendar_is_refused_rather_than_overflowing_its_retention_date()
+    {
+        var input = Valid() with { Privacy = new PrivacyInput("consent", new DateOnly(9999, 12, 31), null) };
+
+        var errors = CandidateInputRules.Validate(input);
+
+        Assert.Equal(["privacy.recordedOn"], errors.Keys);
+    }
+
+    [Fact]
     public void Each_bad_field_is_named_with_its_path()
     {
         var input = Valid() with

@@ -30,6 +30,48 @@ public sealed class PartnerMessageTests
     }
 
     [Fact]
+    public void Null_entries_in_a_partners_lists_are_rejected_with_their_paths()
+    {
+        var message = System.Text.Json.Nodes.JsonNode.Parse(Example("upsert.json"))!;
+        message["candidate"]!["languages"] = new System.Text.Json.Nodes.JsonArray((System.Text.Json.Nodes.JsonNode?)null);
+        message["candidate"]!["trackRecord"] = new System.Text.Json.Nodes.JsonArray((System.Text.Json.Nodes.JsonNode?)null);
+        message["candidate"]!["skills"] = new System.Text.Json.Nodes.JsonArray((System.Text.Json.Nodes.JsonNode?)null);
+        message["candidate"]!["levels"] = new System.Text.Json.Nodes.JsonArray((System.Text.Json.Nodes.JsonNode?)null);
+
+        var read = PartnerMessageReader.Read(Encoding.UTF8.GetBytes(message.ToJsonString()), userId: "globalise");
+
+        Assert.Contains(read.Reasons, r => r.StartsWith("candidate.languages[0]:", StringComparison.Ordinal));
+        Assert.Contains(read.Reasons, r => r.StartsWith("candidate.trackRecord[0]:", StringComparison.Ordinal));
+        Assert.Contains(read.Reasons, r => r.StartsWith("candidate.skills:", StringComparison.Ordinal));
+        Assert.Contains(read.Reasons, r => r.StartsWith("candidate.levels:", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_lawful_basis_recorded_too_far_ahead_is_rejected_under_the_partners_field_name()
+    {
+        var message = System.Text.Json.Nodes.JsonNode.Parse(Example("upsert.json"))!;
+        message["candidate"]!["lawfulBasis"]!["recordedOn"] = "9999-12-31";
+
+        var read = PartnerMessageReader.Read(Encoding.UTF8.GetBytes(message.ToJsonString()), userId: "globalise");
+
+        Assert.Equal(["candidate.lawfulBasis.recordedOn: Not after 2100-01-01."], read.Reasons);
+    }
+
+    [Theory]
+    [InlineData("0001-01-01T00:00:00+14:00")]
+    [InlineData("9999-12-31T23:59:59-14:00")]
+    public void A_sent_at_outside_the_calendar_in_UTC_is_rejected_not_thrown(string sentAt)
+    {
+        var message = System.Text.Json.Nodes.JsonNode.Parse(Example("upsert.json"))!;
+        message["sentAt"] = sentAt;
+
+        var read = PartnerMessageReader.Read(Encoding.UTF8.GetBytes(message.ToJsonString()), userId: "globalise");
+
+        Assert.False(read.IsValid);
+        Assert.NotEmpty(read.Reasons);
+    }
+
+    [Fact]
     public void A_message_from_another_user_than_its_partner_id_is_rejected()
     {
         var read = PartnerMessageReader.Read(Encoding.UTF8.GetBytes(Example("upsert.json")), userId: "nordic-interim");

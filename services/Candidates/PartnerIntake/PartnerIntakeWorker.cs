@@ -153,12 +153,15 @@ public sealed partial class PartnerIntakeWorker(
             }
 
             var message = outcome.Read.Message;
-            var receipt = new PartnerReceipt(message?.MessageId, outcome.Read.PartnerId, message?.Candidate?.PartnerPersonId, outcome.Status, outcome.Reasons, outcome.CandidateId, now);
+            // A message too broken to read (not JSON, no messageId) still names itself by its AMQP message_id:
+            // answered under it, the partner can tell which message was rejected.
+            var messageId = message?.MessageId ?? (Guid.TryParse(delivery.MessageId, out var id) ? id : null);
+            var receipt = new PartnerReceipt(messageId, outcome.Read.PartnerId, message?.Candidate?.PartnerPersonId, outcome.Status, outcome.Reasons, outcome.CandidateId, now);
             confirms.Add(publishing.BasicPublishAsync(
                 PartnerTopology.ReceiptsExchange,
                 outcome.Read.PartnerId,
                 mandatory: false,
-                new BasicProperties { ContentType = "application/json", DeliveryMode = DeliveryModes.Persistent, MessageId = Guid.NewGuid().ToString(), CorrelationId = message?.MessageId?.ToString() },
+                new BasicProperties { ContentType = "application/json", DeliveryMode = DeliveryModes.Persistent, MessageId = Guid.NewGuid().ToString(), CorrelationId = message?.MessageId?.ToString() ?? delivery.MessageId },
                 JsonSerializer.SerializeToUtf8Bytes(receipt, JsonSerializerOptions.Web),
                 cancellationToken).AsTask());
             _processed.Add(1, new KeyValuePair<string, object?>("partner", outcome.Read.PartnerId), new KeyValuePair<string, object?>("status", outcome.Status));

@@ -22,6 +22,20 @@ public static class PartnerMessageReader
     /// <param name="userId">The AMQP user_id property; RabbitMQ refuses a message whose user_id is not the sender's user.</param>
     public static ReadMessage Read(ReadOnlySpan<byte> body, string? userId)
     {
+        try
+        {
+            return ReadUnguarded(body, userId);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // A message that trips a reader bug is rejected with the reason, not retried for ever: one bad
+            // message must never stop the intake of every partner.
+            return Reject(userId ?? "unknown", $"Could not be read: {e.Message}");
+        }
+    }
+
+    private static ReadMessage ReadUnguarded(ReadOnlySpan<byte> body, string? userId)
+    {
         var sender = userId ?? "unknown";
         if (body.Length > PartnerTopology.MaxMessageBytes)
         {
@@ -97,21 +111,31 @@ public static class PartnerMessageReader
 
     private static ReadMessage Reject(string sender, string reason) => new(null, sender, [reason], null);
 
-    /// <summary>The partner's lawful basis sits beside the profile in the schema; the profile rules call it privacy.</summary>
-    private static string Rename(string field) => field.StartsWith("privacy.", StringComparison.Ordinal) ? "lawfulBasis" + field["privacy.lawfulBasis".Length..] : field;
+    /// <summary>
+    /// The partner's lawful basis sits beside the profile in the schema; the profile rules call it privacy:
+    /// privacy.lawfulBasis is the partner's lawfulBasis (its basis), privacy.recordedOn its lawfulBasis.recordedOn.
+    /// </summary>
+    private static string Rename(string field) => field switch
+    {
+        "privacy.lawfulBasis" => "lawfulBasis",
+        _ when field.StartsWith("privacy.", StringComparison.Ordinal) => "lawfulBasis." + field["privacy.".Length..],
+        _ => field,
+    };
 
+    // A null entry in a list ("languages": [null]) stays null, so the profile rules reject it at its index
+    // instead of the intake failing on it.
     private static CandidateInput ToInput(PartnerCandidate c) => new(
         c.FullName,
         c.Email,
         c.Phone,
         c.Location is { } l ? new LocationInput(l.Country, l.City, l.WillingToTravel, l.WillingToRelocate, l.RemotePossible) : null,
-        c.Languages?.Select(l => new LanguageInput(l.Code, l.Level)).ToList(),
+        c.Languages?.Select(l => l is null ? null! : new LanguageInput(l.Code, l.Level)).ToList(),
         c.Levels?.ToList(),
         c.Disciplines?.ToList(),
         c.Industries?.ToList(),
         c.Skills?.ToList(),
         c.EngagementTypes?.ToList(),
-        c.TrackRecord?.Select(a => new AssignmentInput(a.Sector, a.Role, a.EngagementType, a.Level, a.Months, a.Outcome, a.ClientRating, a.EndedOn)).ToList(),
+        c.TrackRecord?.Select(a => a is null ? null! : new AssignmentInput(a.Sector, a.Role, a.EngagementType, a.Level, a.Months, a.Outcome, a.ClientRating, a.EndedOn)).ToList(),
         c.DayRate is { } r ? new RateInput(r.Amount, r.Currency) : null,
         c.Availability is { } a ? new AvailabilityInput(a.AvailableFrom, a.AvailableUntil, a.NoticeDays, a.DaysPerWeek) : null,
         c.Summary,

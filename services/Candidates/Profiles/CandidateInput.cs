@@ -64,6 +64,9 @@ public static class CandidateInputRules
     public const int MaxTrackRecord = 100;
     private static readonly TimeSpan DefaultRetention = TimeSpan.FromDays(3 * 365);
 
+    /// <summary>The latest date the lawful basis may be recorded on (as in the SLA reports, dates stop at 2100).</summary>
+    public static readonly DateOnly LatestDate = new(2100, 1, 1);
+
     public static Dictionary<string, string[]> Validate(CandidateInput input)
     {
         var errors = new Dictionary<string, string[]>();
@@ -99,7 +102,13 @@ public static class CandidateInputRules
 
         for (var i = 0; i < (input.Languages?.Count ?? 0); i++)
         {
-            var language = input.Languages![i];
+            // JSON may hold null where an entry belongs ("languages": [null]): an error at its index, not a crash.
+            if (input.Languages![i] is not { } language)
+            {
+                Add($"languages[{i}]", "An entry is required, not null.");
+                continue;
+            }
+
             if (!Vocabulary.IsLanguageCode(language.Code?.Trim().ToLowerInvariant()))
             {
                 Add($"languages[{i}].code", "A two-letter ISO 639-1 code, for example sv.");
@@ -128,7 +137,13 @@ public static class CandidateInputRules
 
         for (var i = 0; i < Math.Min(input.TrackRecord?.Count ?? 0, MaxTrackRecord); i++)
         {
-            foreach (var (field, message) in ValidateAssignment(input.TrackRecord![i]))
+            if (input.TrackRecord![i] is null)
+            {
+                Add($"trackRecord[{i}]", "An entry is required, not null.");
+                continue;
+            }
+
+            foreach (var (field, message) in ValidateAssignment(input.TrackRecord[i]))
             {
                 Add($"trackRecord[{i}].{field}", message);
             }
@@ -163,6 +178,13 @@ public static class CandidateInputRules
         if (input.Privacy?.LawfulBasis is not { } basis || !Vocabulary.LawfulBases.Contains(basis))
         {
             Add("privacy.lawfulBasis", $"The GDPR basis for holding the data is required: one of {string.Join(", ", Vocabulary.LawfulBases)}.");
+        }
+
+        // The retention review defaults to three years after the recording: a date near the end of the calendar
+        // would overflow, and no basis is recorded that far ahead.
+        if (input.Privacy?.RecordedOn > LatestDate)
+        {
+            Add("privacy.recordedOn", $"Not after {LatestDate:yyyy-MM-dd}.");
         }
 
         return errors;

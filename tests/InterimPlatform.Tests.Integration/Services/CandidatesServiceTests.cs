@@ -91,6 +91,23 @@ public sealed class CandidatesServiceTests(PlatformServers servers) : IAsyncLife
     }
 
     [Fact]
+    public async Task Text_with_a_NUL_character_is_a_400_problem_not_a_500()
+    {
+        // PostgreSQL stores no U+0000 in text or jsonb: in a field, in a list and in a search parameter.
+        var inName = await _client.PostAsJsonAsync("/api/candidates", CandidateSamples.Cfo(fullName: "Astrid\u0000Berg", email: "nul.name@example.se"));
+        var inList = await _client.PostAsJsonAsync("/api/candidates", CandidateSamples.Cfo(email: "nul.skill@example.se") with { Skills = ["ifrs\u0000"] });
+        var inSearch = await _client.GetAsync("/api/candidates?skill=%00");
+
+        foreach (var response in new[] { inName, inList, inSearch })
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+            using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+            Assert.Equal("The request contains text that cannot be stored.", problem.RootElement.GetProperty("title").GetString());
+        }
+    }
+
+    [Fact]
     public async Task A_rejected_duplicate_writes_neither_the_candidate_nor_its_event()
     {
         var first = await _client.PostAsJsonAsync("/api/candidates", CandidateSamples.Cfo("Lars Holm", "lars.holm@example.no", "NO"));

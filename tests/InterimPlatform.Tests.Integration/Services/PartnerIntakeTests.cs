@@ -151,6 +151,36 @@ public sealed class PartnerIntakeTests(PlatformServers servers) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_message_too_broken_to_read_is_answered_under_its_AMQP_message_id()
+    {
+        var notJson = Guid.NewGuid().ToString();
+        var noMessageId = SampleCandidates.Upsert(Globalise, 16, DateTimeOffset.UtcNow);
+        noMessageId.Remove("messageId");
+        var missingId = Guid.NewGuid().ToString();
+
+        await PublishRawAsync("this is not JSON"u8.ToArray(), notJson);
+        await PublishRawAsync(Encoding.UTF8.GetBytes(noMessageId.ToJsonString()), missingId);
+
+        var answered = new Dictionary<string, PartnerReceipt>();
+        await Eventually.GetAsync(
+            async () =>
+            {
+                while (await _channel.BasicGetAsync(PartnerTopology.ReceiptsQueue(Globalise), autoAck: true) is { } delivery)
+                {
+                    answered[delivery.BasicProperties.CorrelationId ?? ""] = JsonSerializer.Deserialize<PartnerReceipt>(delivery.Body.Span, JsonSerializerOptions.Web)!;
+                }
+
+                return answered.ContainsKey(notJson) && answered.ContainsKey(missingId) ? answered : null;
+            },
+            TimeSpan.FromSeconds(30),
+            "receipts correlated with both messages");
+        Assert.Equal(ReceiptStatus.Rejected, answered[notJson].Status);
+        Assert.Equal(Guid.Parse(notJson), answered[notJson].MessageId);
+        Assert.Equal(ReceiptStatus.Rejected, answered[missingId].Status);
+        Assert.Equal(Guid.Parse(missingId), answered[missingId].MessageId);
+    }
+
+    [Fact]
     public async Task A_partner_cannot_pretend_to_be_another_or_touch_anything_but_its_own_exchange_and_receipts()
     {
         // The broker itself refuses a user_id that is not the connection's user.
