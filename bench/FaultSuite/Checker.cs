@@ -137,17 +137,12 @@ internal sealed class Checker(Func<string, NpgsqlDataSource> database, HttpClien
         var queues = await QueuesAsync(cancellationToken);
         foreach (var queue in queues.Where(q => q.Messages > 0 && q.Name != IntakeErrorQueue && !q.Name.StartsWith("partner-receipts.", StringComparison.Ordinal)))
         {
-            Problems.Add($"queue {queue.Name} holds {queue.Messages} message(s), expected none");
+            var reasons = (await PeekAsync(queue.Name, cancellationToken)).Select(m => m.Reason).Distinct();
+            Problems.Add($"queue {queue.Name} holds {queue.Messages} message(s), expected none: {string.Join(" / ", reasons)}");
         }
 
-        // The intake error queue, read without taking anything: by message id, exactly the malformed messages, each with a reason.
-        using var response = await management.PostAsJsonAsync($"api/queues/%2F/{IntakeErrorQueue}/get", new { count = 100_000, ackmode = "ack_requeue_true", encoding = "auto", truncate = 1_000 }, cancellationToken);
-        response.EnsureSuccessStatusCode();
-        var copies = (await response.Content.ReadFromJsonAsync<JsonElement>(Json, cancellationToken)).EnumerateArray()
-            .Select(m => m.GetProperty("properties"))
-            .Select(p => (Id: p.TryGetProperty("message_id", out var id) ? id.GetString() : null,
-                Reason: p.TryGetProperty("headers", out var headers) && headers.TryGetProperty("x-rejection-reasons", out var reason) ? reason.GetString() : null))
-            .ToList();
+        // The intake error queue: by message id, exactly the malformed messages, each with a reason.
+        var copies = await PeekAsync(IntakeErrorQueue, cancellationToken);
         var byId = copies.GroupBy(c => c.Id ?? "").ToDictionary(g => g.Key, g => g.Count());
         var missing = malformedIds.Count(id => !byId.ContainsKey(id));
         var unexpected = byId.Keys.Count(id => !malformedIds.Contains(id));
@@ -157,8 +152,23 @@ internal sealed class Checker(Func<string, NpgsqlDataSource> database, HttpClien
             $"acknowledged = in the error queue with a reason; {unexpected} other message(s) there, {withoutReason} without a reason"));
         if (unexpected + withoutReason != 0)
         {
-            Problems.Add($"the partner intake error queue holds {unexpected} message(s) that were not malformed and {withoutReason} without a reason");
+            var reasons = copies.Where(c => !malformedIds.Contains(c.Id ?? "")).Select(c => c.Reason).Distinct();
+            Problems.Add($"the partner intake error queue holds {unexpected} message(s) that were not malformed and {withoutReason} without a reason: {string.Join(" / ", reasons)}");
         }
+    }
+
+    /// <summary>A queue's messages, read without taking them: id and failure reason (ours, or MassTransit's fault header).</summary>
+    private async Task<List<(string? Id, string? Reason)>> PeekAsync(string queue, CancellationToken cancellationToken)
+    {
+        using var response = await management.PostAsJsonAsync($"api/queues/%2F/{queue}/get", new { count = 100_000, ackmode = "ack_requeue_true", encoding = "auto", truncate = 1_000 }, cancellationToken);
+        response.EnsureSuccessStatusCode();
+        return [.. (await response.Content.ReadFromJsonAsync<JsonElement>(Json, cancellationToken)).EnumerateArray()
+            .Select(m => m.GetProperty("properties"))
+            .Select(p => (
+                p.TryGetProperty("message_id", out var id) ? id.GetString() : null,
+                p.TryGetProperty("headers", out var headers)
+                    ? (headers.TryGetProperty("x-rejection-reasons", out var reason) ? reason.GetString() : headers.TryGetProperty("MT-Fault-Message", out var fault) ? fault.GetString() : null)
+                    : null))];
     }
 
     private static Tally Tally(string what, IReadOnlyCollection<ApiWrite> writes, Func<ApiWrite, long> stored, string? note = null)

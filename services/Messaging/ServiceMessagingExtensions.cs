@@ -19,9 +19,16 @@ public sealed class MessagingOptions
     /// <summary>Further attempts with exponentially growing delays before a message goes to the error queue.</summary>
     public int DelayedRetries { get; set; } = 4;
 
+    /// <summary>
+    /// Attempts, with the same growing delays, while the failure is transient (the database restarting or out
+    /// of reach): together they outlast an outage of about four minutes, so a valid message waits instead of
+    /// landing in the error queue because PostgreSQL was down.
+    /// </summary>
+    public int TransientRetries { get; set; } = 20;
+
     public TimeSpan MinRetryDelay { get; set; } = TimeSpan.FromMilliseconds(500);
 
-    public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(30);
+    public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(15);
 
     /// <summary><c>classic</c> (default, one node) or <c>quorum</c> (a cluster): see docs/messaging.md.</summary>
     public string QueueType { get; set; } = "classic";
@@ -99,18 +106,19 @@ public static class ServiceMessagingExtensions
                     h.PublisherConfirmation = true;
                     h.ConnectionName(serviceName);
                 });
-                // Outer: a few attempts with growing delays (in memory: Debian's RabbitMQ has no delayed-exchange
-                // plugin). Inner: immediate retries, for transient faults only. A validation failure skips both.
+                // Two policies for two kinds of fault (each exception is handled by exactly one): anything else gets a
+                // few attempts with growing delays; a transient fault gets immediate retries, then many more with the
+                // same growing delays, to outlast a database outage. The delays are in memory (Debian's RabbitMQ has
+                // no delayed-exchange plugin). A validation failure is never retried.
                 cfg.UseMessageRetry(r =>
                 {
-                    r.Ignore<MessageValidationException>();
+                    r.Handle<Exception>(e => e is not MessageValidationException && !TransientFaults.IsTransient(e));
                     r.Exponential(options.DelayedRetries, options.MinRetryDelay, options.MaxRetryDelay, options.MinRetryDelay);
                 });
                 cfg.UseMessageRetry(r =>
                 {
                     r.Handle<Exception>(TransientFaults.IsTransient);
-                    r.Ignore<MessageValidationException>();
-                    r.Immediate(options.ImmediateRetries);
+                    r.Intervals([.. TransientRetryDelays(options)]);
                 });
                 cfg.ConfigureEndpoints(context);
             });
@@ -123,6 +131,11 @@ public static class ServiceMessagingExtensions
 
         return builder;
     }
+
+    /// <summary>Immediate retries, then delays doubling from the minimum up to the maximum.</summary>
+    private static IEnumerable<TimeSpan> TransientRetryDelays(MessagingOptions options) =>
+        Enumerable.Repeat(TimeSpan.Zero, options.ImmediateRetries)
+            .Concat(Enumerable.Range(0, options.TransientRetries).Select(i => TimeSpan.FromTicks(Math.Min(options.MaxRetryDelay.Ticks, options.MinRetryDelay.Ticks << Math.Min(i, 30)))));
 
     /// <summary>PostgreSQL with snake_case names: how every service maps its model (also at design time).</summary>
     public static DbContextOptionsBuilder UseServiceDatabase(this DbContextOptionsBuilder options, string connectionString) =>

@@ -200,6 +200,26 @@ public sealed class OutboxAndInboxTests(PlatformServers servers)
     }
 
     [Fact]
+    public async Task A_transient_fault_that_outlasts_the_ordinary_retries_keeps_the_message_out_of_the_error_queue()
+    {
+        // 15 failures in a row, as while PostgreSQL restarts: more than the immediate retries and the delayed
+        // retries an ordinary fault gets (3 + 2 here).
+        var database = await NotesService.CreateDatabaseAsync(servers);
+        _faults.TransientFailuresLeft = 15;
+        using var host = NotesService.Build(_service, database, servers.MessagingConnectionString, _faults, dispatch: false);
+        await StartAsync(host);
+        var message = new NoteWritten(Guid.NewGuid(), "outage", 1);
+
+        await host.Services.GetRequiredService<IBus>().Publish(message);
+
+        Assert.Equal(1, (await NotesService.WaitForCopyAsync(database, message.NoteId)).Applied);
+        Assert.Equal(16, _faults.Attempts["outage"]);
+        var errors = await host.Services.GetRequiredService<ErrorQueues>().ListAsync(CancellationToken.None);
+        Assert.All(errors, e => Assert.Equal(0u, e.Messages));
+        await host.StopAsync();
+    }
+
+    [Fact]
     public async Task A_poison_message_goes_to_the_error_queue_with_its_reason_without_stopping_the_consumer_and_is_replayed_after_the_fix()
     {
         var database = await NotesService.CreateDatabaseAsync(servers);
