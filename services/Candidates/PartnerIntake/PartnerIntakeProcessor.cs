@@ -1,3 +1,4 @@
+using System.Data;
 using InterimPlatform.Candidates.Data;
 using InterimPlatform.Candidates.Privacy;
 using InterimPlatform.Candidates.Profiles;
@@ -30,6 +31,10 @@ public sealed class PartnerIntakeProcessor(CandidatesDbContext db, TimeProvider 
     {
         var now = time.GetUtcNowForStorage();
         var today = DateOnly.FromDateTime(now.UtcDateTime);
+        // One snapshot for every read and the writes: with replicas taking batches side by side, a batch must not
+        // see another's commit half-way (its message not in the inbox yet, but its new candidate's e-mail taken).
+        // A conflicting commit then fails this batch as a whole: a serialization failure, retried by the caller.
+        await using var transaction = await db.Database.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
         var ids = batch.Select(m => m.Message!.MessageId!.Value).ToList();
         var seen = (await db.Set<InboxMessage>().AsNoTracking()
             .Where(i => i.Consumer == InboxConsumer && ids.Contains(i.MessageId))
@@ -147,7 +152,6 @@ public sealed class PartnerIntakeProcessor(CandidatesDbContext db, TimeProvider 
             outcomes.Add(new IntakeOutcome(read, ReceiptStatus.Accepted, [], candidate.Id));
         }
 
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
         if (erased.Count > 0)
         {

@@ -7,6 +7,7 @@ using InterimPlatform.Candidates.Data;
 using InterimPlatform.Contracts.Partners;
 using InterimPlatform.Messaging;
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Events;
 
@@ -233,7 +234,27 @@ public sealed partial class PartnerIntakeWorker(
         }
     }
 
+    /// <summary>Applies messages in one transaction; a passing fault (another replica's batch committed first, a dropped connection) is retried a few times here.</summary>
     private async Task<List<(Delivery, IntakeOutcome)>> ApplyBatchAsync(List<(Delivery Delivery, ReadMessage Read)> valid, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await ApplyOnceAsync(valid, cancellationToken);
+            }
+            catch (Exception e) when ((TransientFaults.IsTransient(e) || IsConcurrentInsert(e)) && attempt < 5 && !cancellationToken.IsCancellationRequested)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(100 * attempt), time, cancellationToken);
+            }
+        }
+    }
+
+    /// <summary>Another replica stored the same person or message first: a fresh attempt sees it and answers duplicate.</summary>
+    private static bool IsConcurrentInsert(Exception e) =>
+        e.GetBaseException() is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation };
+
+    private async Task<List<(Delivery, IntakeOutcome)>> ApplyOnceAsync(List<(Delivery Delivery, ReadMessage Read)> valid, CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
         var processor = new PartnerIntakeProcessor(scope.ServiceProvider.GetRequiredService<CandidatesDbContext>(), time);
