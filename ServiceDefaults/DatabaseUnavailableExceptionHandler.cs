@@ -1,3 +1,4 @@
+using System.Net.Sockets;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -8,11 +9,17 @@ namespace Microsoft.Extensions.Hosting;
 
 /// <summary>
 /// A request that failed because PostgreSQL could not be reached or dropped the connection (down, restarting,
-/// killed) is a 503 problem with <c>Retry-After</c>, not a 500: nothing was written, and the same request
-/// will work once the database is back (Npgsql replaces the connections a dead server left in its pool).
+/// killed) is a 503 problem with <c>Retry-After</c>, not a 500; the same request will work once the database
+/// is back (Npgsql replaces the connections a dead server left in its pool). The problem says honestly whether
+/// anything may have been written: <c>outcome</c> is <c>not-applied</c> when the database refused or answered
+/// with an error (the transaction was rolled back), <c>unknown</c> when the connection broke mid-request,
+/// possibly during the commit, so a client checks before repeating a request that creates something.
 /// </summary>
 internal sealed partial class DatabaseUnavailableExceptionHandler(IProblemDetailsService problemDetails, ILogger<DatabaseUnavailableExceptionHandler> logger) : IExceptionHandler
 {
+    public const string NotApplied = "not-applied";
+    public const string Unknown = "unknown";
+
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
         if (!IsDatabaseUnavailable(exception))
@@ -21,6 +28,7 @@ internal sealed partial class DatabaseUnavailableExceptionHandler(IProblemDetail
         }
 
         LogUnavailable(logger, exception);
+        var outcome = OutcomeOf(exception);
         httpContext.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
         httpContext.Response.Headers.RetryAfter = "1";
         return await problemDetails.TryWriteAsync(new ProblemDetailsContext
@@ -31,23 +39,34 @@ internal sealed partial class DatabaseUnavailableExceptionHandler(IProblemDetail
             {
                 Status = StatusCodes.Status503ServiceUnavailable,
                 Title = "The service's database is unavailable.",
-                Detail = "Nothing was changed. Retry the request shortly.",
+                Detail = outcome == NotApplied
+                    ? "Nothing was changed. Retry the request shortly."
+                    : "The connection to the database broke while the request was being processed: it may or may not have been applied. Check before repeating a request that creates something.",
+                Extensions = { ["outcome"] = outcome },
             },
         });
     }
 
     /// <summary>Npgsql's transient failures (connection refused, broken, server shutting down), wherever EF Core wrapped them.</summary>
-    internal static bool IsDatabaseUnavailable(Exception exception)
+    internal static bool IsDatabaseUnavailable(Exception exception) => Chain(exception).Any(e => e is NpgsqlException { IsTransient: true });
+
+    /// <summary>
+    /// Not applied when the server answered with an error (it rolled the transaction back) or the connection could
+    /// not be opened; unknown when an open connection broke, which may have been while the commit was on its way.
+    /// </summary>
+    internal static string OutcomeOf(Exception exception)
+    {
+        var chain = Chain(exception).ToList();
+        var refused = chain.OfType<SocketException>().Any(s => s.SocketErrorCode is SocketError.ConnectionRefused or SocketError.HostUnreachable or SocketError.NetworkUnreachable or SocketError.AddressNotAvailable);
+        return refused || chain.Any(e => e is PostgresException) ? NotApplied : Unknown;
+    }
+
+    private static IEnumerable<Exception> Chain(Exception exception)
     {
         for (var current = exception; current is not null; current = current.InnerException)
         {
-            if (current is NpgsqlException { IsTransient: true })
-            {
-                return true;
-            }
+            yield return current;
         }
-
-        return false;
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "A request failed because the database is unavailable; answered 503.")]

@@ -23,7 +23,7 @@ internal sealed record ApiWrite(string Kind, string Key)
 
 /// <summary>
 /// API writes through the gateway, as a careful client makes them. A write is retried when retrying is safe:
-/// after a 503 or 429 (the platform says nothing was changed), after a refused connection (nothing was sent),
+/// after a 429 or a 503 that says nothing was changed, after a refused connection (nothing was sent),
 /// and, for writes that carry their own identity (a candidate's unique e-mail, a state transition), after any
 /// failure; there a 409 on a retry means the earlier attempt was applied.
 /// </summary>
@@ -185,8 +185,11 @@ internal sealed class ApiWrites(HttpClient gateway, string run)
                     return write;
                 }
 
-                write.LastFailure = $"{(int)response.StatusCode} {(await response.Content.ReadAsStringAsync(cancellationToken))[..Math.Min(200, (int)(response.Content.Headers.ContentLength ?? 200))]}";
-                var nothingChanged = response.StatusCode is HttpStatusCode.ServiceUnavailable or HttpStatusCode.TooManyRequests;
+                var answer = await response.Content.ReadAsStringAsync(cancellationToken);
+                write.LastFailure = $"{(int)response.StatusCode} {answer[..Math.Min(200, answer.Length)]}";
+                // A 503 whose database connection broke mid-request says "outcome": "unknown": it may have been applied.
+                var nothingChanged = response.StatusCode == HttpStatusCode.TooManyRequests
+                    || (response.StatusCode == HttpStatusCode.ServiceUnavailable && !answer.Contains("\"outcome\":\"unknown\"", StringComparison.Ordinal));
                 retry = nothingChanged || (conflictMeansApplied && (int)response.StatusCode >= 500);
                 ambiguous |= !nothingChanged;
             }
@@ -213,12 +216,17 @@ internal sealed class ApiWrites(HttpClient gateway, string run)
         return write;
     }
 
+    /// <summary>The id of a candidate whose create was acknowledged only by a 409 on a retry: searched by its unique name.</summary>
     private async Task<Guid?> FindCandidateAsync(string email, CancellationToken cancellationToken)
     {
+        var name = NameFor(email);
         try
         {
-            var page = await gateway.GetFromJsonAsync<JsonElement>($"/api/candidates?q={Uri.EscapeDataString(email)}&take=1", Json, cancellationToken);
-            return page.GetProperty("items").EnumerateArray().Select(c => c.GetProperty("id").GetGuid()).FirstOrDefault() is { } id && id != Guid.Empty ? id : null;
+            var page = await gateway.GetFromJsonAsync<JsonElement>($"/api/candidates?q={Uri.EscapeDataString(name)}&pageSize=50", Json, cancellationToken);
+            return page.GetProperty("items").EnumerateArray()
+                .Where(c => c.GetProperty("fullName").GetString() == name)
+                .Select(c => (Guid?)c.GetProperty("id").GetGuid())
+                .FirstOrDefault();
         }
         catch (Exception e) when (e is HttpRequestException or JsonException or KeyNotFoundException)
         {
@@ -226,9 +234,12 @@ internal sealed class ApiWrites(HttpClient gateway, string run)
         }
     }
 
-    private static JsonObject CandidateBody(string email, int i) => new()
+    /// <summary>"Suite fault abc123 17" for fault-abc123-17@suite.example: unique, and searchable as free text.</summary>
+    private static string NameFor(string email) => "Suite " + email.Split('@')[0].Replace('-', ' ');
+
+    public static JsonObject CandidateBody(string email, int i) => new()
     {
-        ["fullName"] = $"Suite Candidate {i}",
+        ["fullName"] = NameFor(email),
         ["email"] = email,
         ["location"] = new JsonObject { ["country"] = "SE", ["city"] = "Malmö", ["remotePossible"] = true },
         ["levels"] = new JsonArray("senior-management"),

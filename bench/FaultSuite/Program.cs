@@ -2,7 +2,10 @@
 // drives 20,000 partner messages and 2,000 API writes through the gateway while it kills processes,
 // restarts RabbitMQ and PostgreSQL and drops or stalls connections, then counts, by id, what survived.
 // Exits 1 on any loss, duplicate or disagreement.
+// With --load SECONDS it runs the sustained-load run instead (one instance per service, as the AppHost runs
+// by default, no faults): see LoadRun.cs.
 // Usage: dotnet run -c Release --project bench/FaultSuite -- [--messages 20000] [--spread 180] [--fault-interval 8] [--keep-state]
+//        dotnet run -c Release --project bench/FaultSuite -- --load 180 [--p99-bound 500] [--partner-rate 300]
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Headers;
@@ -21,12 +24,14 @@ var messages = Option("--messages", 20_000);
 var spread = TimeSpan.FromSeconds(Option("--spread", 180));
 var faultInterval = TimeSpan.FromSeconds(Option("--fault-interval", 8));
 var keepState = args.Contains("--keep-state");
+var load = Option("--load", 0);
+var replicas = Option("--replicas", load > 0 ? 1 : 2);
 var run = Guid.NewGuid().ToString("N")[..6];
 var state = Path.Combine(Path.GetTempPath(), "interim-faults-" + run);
 var gatewayPort = PortAllocator.GetFreePort();
 
 var builder = DistributedApplication.CreateBuilder([
-    "--state-dir", state, "--Replicas=2", $"--Gateway:Port={gatewayPort}", $"--Messaging:AmqpPort={PortAllocator.GetFreePort()}",
+    "--state-dir", state, $"--Replicas={replicas}", $"--Gateway:Port={gatewayPort}", $"--Messaging:AmqpPort={PortAllocator.GetFreePort()}",
     "--Dashboard:Enabled=false"]);
 var model = PlatformModel.Declare(builder);
 // The suite's writes are what is measured, not the per-caller rate limit.
@@ -36,10 +41,13 @@ model.Gateway.WithEnvironment("Gateway__RateLimit__PermitsPerSecond", "100000").
 await using var candidatesDbRelay = new TcpRelay("candidates → PostgreSQL", () => model.Postgres.Resource.Port);
 await using var candidatesMqRelay = new TcpRelay("candidates → RabbitMQ", () => model.Messaging.Resource.NodeOptions!.AmqpPort);
 await using var matchingDbRelay = new TcpRelay("matching → PostgreSQL", () => model.Postgres.Resource.Port);
-model.Candidates
-    .WithEnvironment("ConnectionStrings__candidatesdb", _ => Relayed(model.CandidatesDb.Resource, candidatesDbRelay))
-    .WithEnvironment("ConnectionStrings__messaging", _ => new UriBuilder(model.Messaging.Resource.GetConnectionString()) { Port = candidatesMqRelay.Port }.Uri.ToString().TrimEnd('/'));
-model.Matching.WithEnvironment("ConnectionStrings__matchingdb", _ => Relayed(model.MatchingDb.Resource, matchingDbRelay));
+if (load == 0)
+{
+    model.Candidates
+        .WithEnvironment("ConnectionStrings__candidatesdb", _ => Relayed(model.CandidatesDb.Resource, candidatesDbRelay))
+        .WithEnvironment("ConnectionStrings__messaging", _ => new UriBuilder(model.Messaging.Resource.GetConnectionString()) { Port = candidatesMqRelay.Port }.Uri.ToString().TrimEnd('/'));
+    model.Matching.WithEnvironment("ConnectionStrings__matchingdb", _ => Relayed(model.MatchingDb.Resource, matchingDbRelay));
+}
 
 var app = builder.Build();
 var exitCode = 1;
@@ -79,6 +87,14 @@ try
         return client;
     }).ToList();
 
+    var feed = new PartnerFeed(model.Messaging.Resource.NodeOptions!.AmqpPort, partners);
+    using var stop = new CancellationTokenSource(TimeSpan.FromMinutes(20));
+    if (load > 0)
+    {
+        exitCode = await new LoadRun(app, gateway, feed, run).RunAsync(TimeSpan.FromSeconds(load), TimeSpan.FromMilliseconds(Option("--p99-bound", 500)), Option("--partner-rate", 300), stop.Token);
+        return exitCode;
+    }
+
     var instances = new[] { model.Matching, model.Candidates, model.Engagements }.SelectMany(p => p.Resource.Instances).Append(model.Gateway.Resource).ToList();
     using var health = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
     async Task<bool> AllHealthyAsync(CancellationToken cancellationToken)
@@ -106,12 +122,10 @@ try
     var killOrder = new[] { "matching", "candidates", "engagements", "gateway", "matching-2", "candidates-2", "engagements-2" };
     var faults = new Faults(app, killOrder, new[] { candidatesDbRelay, candidatesMqRelay, matchingDbRelay }.ToDictionary(r => r.Name), AllHealthyAsync);
     var writes = new ApiWrites(gateway, run);
-    var feed = new PartnerFeed(model.Messaging.Resource.NodeOptions!.AmqpPort, partners);
     var firstIndex = 0;
     var partnerPersonIds = Enumerable.Range(0, messages).Select(i => $"{partners.Keys.Order().ElementAt(i % partners.Count)}-{firstIndex + i:D7}").ToList();
 
     Console.WriteLine($"Driving {messages:N0} partner messages and {ApiWrites.Total:N0} API writes over {spread.TotalSeconds:0} s, a fault every {faultInterval.TotalSeconds:0} s ...");
-    using var stop = new CancellationTokenSource(TimeSpan.FromMinutes(20));
     var drive = Stopwatch.StartNew();
     var feeding = feed.RunAsync(messages, firstIndex, spread, stop.Token);
     var writing = writes.RunAsync(spread, stop.Token);

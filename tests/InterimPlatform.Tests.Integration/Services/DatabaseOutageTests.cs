@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
+using System.Text.Json;
 using InterimPlatform.Hosting.State;
 using InterimPlatform.Candidates.Data;
 using InterimPlatform.Contracts.Candidates.V1;
@@ -78,6 +79,7 @@ public sealed class DatabaseOutageTests(PlatformServers servers) : IAsyncLifetim
         Assert.Equal(HttpStatusCode.ServiceUnavailable, down.StatusCode);
         Assert.Equal("application/problem+json", down.Content.Headers.ContentType?.MediaType);
         Assert.True(down.Headers.RetryAfter is not null, "a 503 says when to retry");
+        Assert.Equal("not-applied", (await down.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("outcome").GetString()); // refused: nothing was sent
 
         _postgres = await StartPostgresAsync();
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/candidates?pageSize=1")).StatusCode);

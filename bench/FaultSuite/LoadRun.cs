@@ -1,0 +1,164 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using InterimPlatform.Hosting;
+
+namespace InterimPlatform.Bench.FaultSuite;
+
+/// <summary>
+/// The sustained-load run: finds the highest API concurrency whose p99 stays under the bound (a short step at
+/// each level), then holds it for the stated time through the gateway while partner messages flow through the
+/// exchange, and reports throughput, p50/p99 and every resource's memory at start and end.
+/// </summary>
+internal sealed class LoadRun(DistributedApplication app, HttpClient gateway, PartnerFeed feed, string run)
+{
+    private static readonly string[] Disciplines = ["finance", "operations", "it", "hr", "sales"];
+    private int _sequence;
+
+    public async Task<int> RunAsync(TimeSpan hold, TimeSpan p99Bound, int partnerRate, CancellationToken cancellationToken)
+    {
+        // Some data to search and rank first.
+        await feed.RunAsync(5_000, 5_000_000, TimeSpan.FromSeconds(5), cancellationToken);
+        await Task.Delay(TimeSpan.FromSeconds(10), cancellationToken);
+        var before = Memory();
+
+        Console.WriteLine($"Finding the highest API concurrency with p99 under {p99Bound.TotalMilliseconds:0} ms (15 s a step; mix: 50 % search, 20 % ranking, 30 % candidate created):");
+        var chosen = 0;
+        foreach (var concurrency in new[] { 2, 4, 8, 16, 32 })
+        {
+            var step = await DriveAsync(concurrency, TimeSpan.FromSeconds(15), cancellationToken);
+            Console.WriteLine($"  {concurrency,3} concurrent: {step.Throughput,7:N0} req/s, p50 {step.P50,6:0.0} ms, p99 {step.P99,7:0.0} ms, errors {step.Errors}");
+            if (step.P99 > p99Bound.TotalMilliseconds || step.Errors > 0)
+            {
+                break;
+            }
+
+            chosen = concurrency;
+        }
+
+        if (chosen == 0)
+        {
+            Console.WriteLine("No concurrency held the bound.");
+            return 1;
+        }
+
+        Console.WriteLine($"Holding {chosen} concurrent API clients and {partnerRate} partner messages/s for {hold.TotalSeconds:0} s ...");
+        var partners = feed.RunAsync((int)(partnerRate * hold.TotalSeconds), 6_000_000, hold, cancellationToken);
+        var held = await DriveAsync(chosen, hold, cancellationToken);
+        var published = await partners;
+        await Task.Delay(TimeSpan.FromSeconds(15), cancellationToken);
+        var after = Memory();
+
+        Console.WriteLine();
+        Console.WriteLine($"sustained: {held.Throughput:N0} API req/s at {chosen} concurrent, p50 {held.P50:0.0} ms, p99 {held.P99:0.0} ms (bound {p99Bound.TotalMilliseconds:0} ms), {held.Requests:N0} requests, {held.Errors} errors;");
+        Console.WriteLine($"           {published.Valid:N0} partner messages published at {published.Valid / hold.TotalSeconds:N0}/s alongside");
+        Console.WriteLine();
+        Console.WriteLine($"{"resource",-16} {"RSS at start",13} {"RSS at end",11} {"change",8}");
+        foreach (var (name, start) in before.OrderBy(m => m.Key, StringComparer.Ordinal))
+        {
+            var end = after.GetValueOrDefault(name);
+            Console.WriteLine($"{name,-16} {start / 1024.0,10:0.0} MB {end / 1024.0,8:0.0} MB {(end - start) / (double)Math.Max(1, start),7:+0%;-0%}");
+        }
+
+        Console.WriteLine($"{"all",-16} {before.Values.Sum() / 1024.0,10:0.0} MB {after.Values.Sum() / 1024.0,8:0.0} MB");
+        return held.P99 <= p99Bound.TotalMilliseconds && held.Errors == 0 ? 0 : 1;
+    }
+
+    private sealed record Step(int Requests, int Errors, double Throughput, double P50, double P99);
+
+    private async Task<Step> DriveAsync(int concurrency, TimeSpan duration, CancellationToken cancellationToken)
+    {
+        var latencies = new ConcurrentBag<double>();
+        var errors = 0;
+        var watch = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async worker =>
+        {
+            var random = new Random(worker);
+            while (watch.Elapsed < duration)
+            {
+                var started = Stopwatch.GetTimestamp();
+                try
+                {
+                    using var response = await SendOneAsync(random, cancellationToken);
+                    if (!response.IsSuccessStatusCode)
+                    {
+                        Interlocked.Increment(ref errors);
+                        continue;
+                    }
+
+                    await response.Content.LoadIntoBufferAsync(cancellationToken);
+                    latencies.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                }
+                catch (HttpRequestException)
+                {
+                    Interlocked.Increment(ref errors);
+                }
+            }
+        }));
+        var sorted = latencies.Order().ToList();
+        return new Step(sorted.Count + errors, errors, sorted.Count / watch.Elapsed.TotalSeconds,
+            sorted.Count == 0 ? 0 : sorted[sorted.Count / 2], sorted.Count == 0 ? 0 : sorted[Math.Min(sorted.Count - 1, (int)(sorted.Count * 0.99))]);
+    }
+
+    private Task<HttpResponseMessage> SendOneAsync(Random random, CancellationToken cancellationToken)
+    {
+        var pick = random.Next(10);
+        var discipline = Disciplines[random.Next(Disciplines.Length)];
+        if (pick < 5)
+        {
+            return gateway.GetAsync($"/api/candidates?discipline={discipline}&sort=name&pageSize=20", cancellationToken);
+        }
+
+        if (pick < 7)
+        {
+            return gateway.PostAsJsonAsync("/api/matching/rankings", new JsonObject
+            {
+                ["brief"] = new JsonObject
+                {
+                    ["engagementType"] = "crisis", ["level"] = "senior-management", ["discipline"] = discipline, ["country"] = "SE",
+                    ["remotePossible"] = true, ["languages"] = new JsonArray(), ["mustHaveSkills"] = new JsonArray(), ["niceToHaveSkills"] = new JsonArray("lean"),
+                    ["startDate"] = "2027-02-01", ["durationWeeks"] = 26, ["daysPerWeek"] = 5,
+                },
+                ["top"] = 20,
+                ["includeCandidatesInVetting"] = true,
+            }, cancellationToken);
+        }
+
+        var n = Interlocked.Increment(ref _sequence);
+        return gateway.PostAsJsonAsync("/api/candidates", ApiWrites.CandidateBody($"load-{run}-{n}@suite.example", n), cancellationToken);
+    }
+
+    /// <summary>Resident memory (KiB) of each running resource: its process and everything in its process group (PostgreSQL's backends, RabbitMQ's helpers).</summary>
+    private Dictionary<string, long> Memory()
+    {
+        var groups = new Dictionary<int, long>();
+        foreach (var directory in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(directory), out _))
+            {
+                continue;
+            }
+
+            try
+            {
+                var stat = File.ReadAllText(Path.Combine(directory, "stat"));
+                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                var group = int.Parse(fields[2], CultureInfo.InvariantCulture);
+                var rss = File.ReadLines(Path.Combine(directory, "status")).FirstOrDefault(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
+                if (rss is not null)
+                {
+                    groups[group] = groups.GetValueOrDefault(group) + long.Parse(rss.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
+                }
+            }
+            catch (IOException)
+            {
+                // the process ended meanwhile
+            }
+        }
+
+        return app.ResourceStates.Snapshots.Where(s => s.ProcessId is not null)
+            .ToDictionary(s => s.Name, s => groups.GetValueOrDefault(s.ProcessId!.Value));
+    }
+}
