@@ -44,26 +44,52 @@ internal sealed class LoadRun(DistributedApplication app, HttpClient gateway, Pa
             return 1;
         }
 
-        Console.WriteLine($"Holding {chosen} concurrent API clients and {partnerRate} partner messages/s for {hold.TotalSeconds:0} s ...");
+        Console.WriteLine($"Holding {chosen} concurrent API clients and {partnerRate} partner messages/s for {hold.TotalSeconds:0} s (partners read their receipts as they come) ...");
+        var warm = Memory();
+        var samples = new List<(TimeSpan At, long Total)> { (TimeSpan.Zero, warm.Values.Sum()) };
+        using var holding = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var receipts = feed.DrainReceiptsAsync(holding.Token);
+        var sampling = SampleAsync(samples, TimeSpan.FromSeconds(30), holding.Token);
         var partners = feed.RunAsync((int)(partnerRate * hold.TotalSeconds), 6_000_000, hold, cancellationToken);
         var held = await DriveAsync(chosen, hold, cancellationToken);
         var published = await partners;
         await Task.Delay(TimeSpan.FromSeconds(15), cancellationToken);
         var after = Memory();
+        await holding.CancelAsync();
+        var drained = await receipts;
+        await sampling;
 
         Console.WriteLine();
         Console.WriteLine($"sustained: {held.Throughput:N0} API req/s at {chosen} concurrent, p50 {held.P50:0.0} ms, p99 {held.P99:0.0} ms (bound {p99Bound.TotalMilliseconds:0} ms), {held.Requests:N0} requests, {held.Errors} errors;");
-        Console.WriteLine($"           {published.Valid:N0} partner messages published at {published.Valid / hold.TotalSeconds:N0}/s alongside");
+        Console.WriteLine($"           {published.Valid:N0} partner messages published at {published.Valid / hold.TotalSeconds:N0}/s alongside, {drained:N0} receipts read");
         Console.WriteLine();
-        Console.WriteLine($"{"resource",-16} {"RSS at start",13} {"RSS at end",11} {"change",8}");
+        Console.WriteLine($"{"resource",-16} {"RSS at start",13} {"after warm-up",14} {"at end",9} {"during the hold",16}");
         foreach (var (name, start) in before.OrderBy(m => m.Key, StringComparer.Ordinal))
         {
+            var first = warm.GetValueOrDefault(name);
             var end = after.GetValueOrDefault(name);
-            Console.WriteLine($"{name,-16} {start / 1024.0,10:0.0} MB {end / 1024.0,8:0.0} MB {(end - start) / (double)Math.Max(1, start),7:+0%;-0%}");
+            Console.WriteLine($"{name,-16} {start / 1024.0,10:0.0} MB {first / 1024.0,11:0.0} MB {end / 1024.0,6:0.0} MB {(end - first) / (double)Math.Max(1, first),15:+0%;-0%}");
         }
 
-        Console.WriteLine($"{"all",-16} {before.Values.Sum() / 1024.0,10:0.0} MB {after.Values.Sum() / 1024.0,8:0.0} MB");
+        Console.WriteLine($"{"all",-16} {before.Values.Sum() / 1024.0,10:0.0} MB {warm.Values.Sum() / 1024.0,11:0.0} MB {after.Values.Sum() / 1024.0,6:0.0} MB");
+        Console.WriteLine($"all processes every 30 s of the hold: {string.Join(", ", samples.Select(s => $"{s.Total / 1024.0:0} MB"))}");
         return held.P99 <= p99Bound.TotalMilliseconds && held.Errors == 0 ? 0 : 1;
+    }
+
+    private async Task SampleAsync(List<(TimeSpan At, long Total)> samples, TimeSpan every, CancellationToken cancellationToken)
+    {
+        var watch = Stopwatch.StartNew();
+        try
+        {
+            while (true)
+            {
+                await Task.Delay(every, cancellationToken);
+                samples.Add((watch.Elapsed, Memory().Values.Sum()));
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
     }
 
     private sealed record Step(int Requests, int Errors, double Throughput, double P50, double P99);
@@ -130,13 +156,14 @@ internal sealed class LoadRun(DistributedApplication app, HttpClient gateway, Pa
         return gateway.PostAsJsonAsync("/api/candidates", ApiWrites.CandidateBody($"load-{run}-{n}@suite.example", n), cancellationToken);
     }
 
-    /// <summary>Resident memory (KiB) of each running resource: its process and everything in its process group (PostgreSQL's backends, RabbitMQ's helpers).</summary>
+    /// <summary>Resident memory (KiB) of each running resource: its process and all its descendants (PostgreSQL's backends, RabbitMQ's helpers).</summary>
     private Dictionary<string, long> Memory()
     {
-        var groups = new Dictionary<int, long>();
+        var parents = new Dictionary<int, int>();
+        var rss = new Dictionary<int, long>();
         foreach (var directory in Directory.EnumerateDirectories("/proc"))
         {
-            if (!int.TryParse(Path.GetFileName(directory), out _))
+            if (!int.TryParse(Path.GetFileName(directory), out var pid))
             {
                 continue;
             }
@@ -144,13 +171,9 @@ internal sealed class LoadRun(DistributedApplication app, HttpClient gateway, Pa
             try
             {
                 var stat = File.ReadAllText(Path.Combine(directory, "stat"));
-                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-                var group = int.Parse(fields[2], CultureInfo.InvariantCulture);
-                var rss = File.ReadLines(Path.Combine(directory, "status")).FirstOrDefault(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
-                if (rss is not null)
-                {
-                    groups[group] = groups.GetValueOrDefault(group) + long.Parse(rss.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
-                }
+                parents[pid] = int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1], CultureInfo.InvariantCulture);
+                var line = File.ReadLines(Path.Combine(directory, "status")).FirstOrDefault(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
+                rss[pid] = line is null ? 0 : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
             }
             catch (IOException)
             {
@@ -158,7 +181,8 @@ internal sealed class LoadRun(DistributedApplication app, HttpClient gateway, Pa
             }
         }
 
-        return app.ResourceStates.Snapshots.Where(s => s.ProcessId is not null)
-            .ToDictionary(s => s.Name, s => groups.GetValueOrDefault(s.ProcessId!.Value));
+        var children = parents.ToLookup(p => p.Value, p => p.Key);
+        long Tree(int pid) => rss.GetValueOrDefault(pid) + children[pid].Sum(Tree);
+        return app.ResourceStates.Snapshots.Where(s => s.ProcessId is not null).ToDictionary(s => s.Name, s => Tree(s.ProcessId!.Value));
     }
 }

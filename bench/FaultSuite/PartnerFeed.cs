@@ -91,6 +91,43 @@ internal sealed class PartnerFeed(int amqpPort, IReadOnlyDictionary<string, stri
         return result;
     }
 
+    /// <summary>Reads every partner's receipts, as a partner's system does, until cancelled; returns how many.</summary>
+    public async Task<int> DrainReceiptsAsync(CancellationToken cancellationToken)
+    {
+        var read = 0;
+        var connections = new List<IConnection>();
+        try
+        {
+            foreach (var (partner, password) in partnerPasswords)
+            {
+                var connection = await new ConnectionFactory { HostName = "127.0.0.1", Port = amqpPort, UserName = partner, Password = password, ClientProvidedName = $"fault-suite receipts ({partner})" }.CreateConnectionAsync(cancellationToken);
+                connections.Add(connection);
+                var channel = await connection.CreateChannelAsync(cancellationToken: cancellationToken);
+                var consumer = new RabbitMQ.Client.Events.AsyncEventingBasicConsumer(channel);
+                consumer.ReceivedAsync += (_, _) =>
+                {
+                    Interlocked.Increment(ref read);
+                    return Task.CompletedTask;
+                };
+                await channel.BasicConsumeAsync($"partner-receipts.{partner}", autoAck: true, consumer, cancellationToken);
+            }
+
+            await Task.Delay(Timeout.Infinite, cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        finally
+        {
+            foreach (var connection in connections)
+            {
+                await connection.DisposeAsync();
+            }
+        }
+
+        return read;
+    }
+
     /// <summary>Malformed in turn: not JSON, a wrong schema version, a missing name, another partner's id.</summary>
     private static byte[] Malformed(string partner, int i, DateTimeOffset now)
     {
