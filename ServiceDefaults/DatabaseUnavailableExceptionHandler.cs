@@ -11,9 +11,10 @@ namespace Microsoft.Extensions.Hosting;
 /// A request that failed because PostgreSQL could not be reached or dropped the connection (down, restarting,
 /// killed) is a 503 problem with <c>Retry-After</c>, not a 500; the same request will work once the database
 /// is back (Npgsql replaces the connections a dead server left in its pool). The problem says honestly whether
-/// anything may have been written: <c>outcome</c> is <c>not-applied</c> when the database refused or answered
-/// with an error (the transaction was rolled back), <c>unknown</c> when the connection broke mid-request,
-/// possibly during the commit, so a client checks before repeating a request that creates something.
+/// anything may have been written: <c>outcome</c> is <c>not-applied</c> when the database refused the connection
+/// or answered with an error (the transaction was rolled back), <c>unknown</c> when the connection broke or the
+/// server ended the session mid-request, possibly during the commit, so a client checks before repeating a
+/// request that creates something.
 /// </summary>
 internal sealed partial class DatabaseUnavailableExceptionHandler(IProblemDetailsService problemDetails, ILogger<DatabaseUnavailableExceptionHandler> logger) : IExceptionHandler
 {
@@ -51,14 +52,16 @@ internal sealed partial class DatabaseUnavailableExceptionHandler(IProblemDetail
     internal static bool IsDatabaseUnavailable(Exception exception) => Chain(exception).Any(e => e is NpgsqlException { IsTransient: true });
 
     /// <summary>
-    /// Not applied when the server answered with an error (it rolled the transaction back) or the connection could
-    /// not be opened; unknown when an open connection broke, which may have been while the commit was on its way.
+    /// Not applied when the connection could not be opened, or the server answered with an ERROR (the session lives
+    /// on and rolled the transaction back); unknown when an open connection broke or the server ended the session
+    /// (a FATAL such as a shutdown can arrive after a commit was made durable but before it was confirmed).
     /// </summary>
     internal static string OutcomeOf(Exception exception)
     {
         var chain = Chain(exception).ToList();
         var refused = chain.OfType<SocketException>().Any(s => s.SocketErrorCode is SocketError.ConnectionRefused or SocketError.HostUnreachable or SocketError.NetworkUnreachable or SocketError.AddressNotAvailable);
-        return refused || chain.Any(e => e is PostgresException) ? NotApplied : Unknown;
+        var rolledBack = chain.OfType<PostgresException>().Any(e => e.Severity == "ERROR" || e.SqlState == PostgresErrorCodes.CannotConnectNow);
+        return refused || rolledBack ? NotApplied : Unknown;
     }
 
     private static IEnumerable<Exception> Chain(Exception exception)

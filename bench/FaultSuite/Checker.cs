@@ -20,35 +20,48 @@ internal sealed class Checker(Func<string, NpgsqlDataSource> database, HttpClien
 
     public List<string> Problems { get; } = [];
 
-    /// <summary>Waits until nothing is in flight: outboxes sent, work queues empty, every partner person stored; false on timeout.</summary>
+    /// <summary>
+    /// Waits until nothing is in flight: every outbox sent, no work queue holding a message, every partner person
+    /// stored, twice in a row at least 6 s apart (the broker's queue statistics refresh every 5 s, and a consumer
+    /// may hold a message it has not committed yet); false on timeout.
+    /// </summary>
     public async Task<bool> SettleAsync(int partnerPeople, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var deadline = DateTime.UtcNow + timeout;
+        var quietSince = (DateTime?)null;
         while (DateTime.UtcNow < deadline)
         {
-            var unsent = 0L;
-            foreach (var db in new[] { "candidates", "engagements", "matching" })
+            if (await QuietAsync(partnerPeople, cancellationToken))
             {
-                unsent += await ScalarAsync(db, "SELECT count(*) FROM outbox_messages WHERE sent_at IS NULL", cancellationToken);
-            }
-
-            var queued = (await QueuesAsync(cancellationToken)).Where(q => !q.Name.EndsWith("_error", StringComparison.Ordinal) && !q.Name.StartsWith("partner-receipts.", StringComparison.Ordinal)).Sum(q => q.Messages);
-            var stored = await ScalarAsync("candidates", "SELECT count(*) FROM candidates WHERE partner_id IS NOT NULL", cancellationToken);
-            if (unsent == 0 && queued == 0 && stored >= partnerPeople)
-            {
-                // Once more after a pause: a consumer may have taken a message that has not committed yet.
-                await Task.Delay(TimeSpan.FromSeconds(3), cancellationToken);
-                if (await ScalarAsync("candidates", "SELECT count(*) FROM outbox_messages WHERE sent_at IS NULL", cancellationToken) == 0
-                    && (await QueuesAsync(cancellationToken)).Where(q => !q.Name.EndsWith("_error", StringComparison.Ordinal) && !q.Name.StartsWith("partner-receipts.", StringComparison.Ordinal)).Sum(q => q.Messages) == 0)
+                quietSince ??= DateTime.UtcNow;
+                if (DateTime.UtcNow - quietSince >= TimeSpan.FromSeconds(6))
                 {
                     return true;
                 }
+            }
+            else
+            {
+                quietSince = null;
             }
 
             await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
         }
 
         return false;
+    }
+
+    private async Task<bool> QuietAsync(int partnerPeople, CancellationToken cancellationToken)
+    {
+        foreach (var db in new[] { "candidates", "engagements", "matching" })
+        {
+            if (await ScalarAsync(db, "SELECT count(*) FROM outbox_messages WHERE sent_at IS NULL", cancellationToken) > 0)
+            {
+                return false;
+            }
+        }
+
+        var queued = (await QueuesAsync(cancellationToken)).Where(q => !q.Name.EndsWith("_error", StringComparison.Ordinal) && !q.Name.StartsWith("partner-receipts.", StringComparison.Ordinal)).Sum(q => q.Messages);
+        return queued == 0 && await ScalarAsync("candidates", "SELECT count(*) FROM candidates WHERE partner_id IS NOT NULL", cancellationToken) >= partnerPeople;
     }
 
     public async Task<List<Tally>> CountAsync(IReadOnlyCollection<ApiWrite> writes, IReadOnlyList<string> partnerPersonIds, PartnerFeedResult feed, CancellationToken cancellationToken)
@@ -120,14 +133,18 @@ internal sealed class Checker(Func<string, NpgsqlDataSource> database, HttpClien
             Problems.Add($"Matching's pool disagrees with Candidates: {missing} missing, {extra} extra, {differing} with another vetting status");
         }
 
+        // By count and by an order-independent digest of the ids (the same algorithm as IndexView.Digest), so a
+        // replica missing one candidate and holding a stale one in its place is caught.
+        var expected = Digest(pool.Keys.Select(Guid.Parse));
         for (var i = 0; i < matchingReplicas.Count; i++)
         {
             var index = await ReadAsync(matchingReplicas[i], "/api/matching/index", cancellationToken);
             var count = index.GetProperty("candidates").GetInt32();
-            Console.WriteLine($"Matching replica {i + 1}: index holds {count:N0}");
-            if (count != pool.Count)
+            var digest = index.GetProperty("idsDigest").GetString();
+            Console.WriteLine($"Matching replica {i + 1}: index holds {count:N0}, ids digest {digest} (pool {expected})");
+            if (count != pool.Count || digest != expected)
             {
-                Problems.Add($"Matching replica {i + 1}'s index holds {count} candidates, its database {pool.Count}");
+                Problems.Add($"Matching replica {i + 1}'s index holds {count} candidates (digest {digest}), its database {pool.Count} (digest {expected})");
             }
         }
     }
@@ -169,6 +186,19 @@ internal sealed class Checker(Func<string, NpgsqlDataSource> database, HttpClien
                 p.TryGetProperty("headers", out var headers)
                     ? (headers.TryGetProperty("x-rejection-reasons", out var reason) ? reason.GetString() : headers.TryGetProperty("MT-Fault-Message", out var fault) ? fault.GetString() : null)
                     : null))];
+    }
+
+    private static string Digest(IEnumerable<Guid> ids)
+    {
+        var sum = 0UL;
+        var bytes = new byte[16];
+        foreach (var id in ids)
+        {
+            id.TryWriteBytes(bytes);
+            sum += unchecked((BitConverter.ToUInt64(bytes, 0) * 0x9E3779B97F4A7C15UL) ^ BitConverter.ToUInt64(bytes, 8));
+        }
+
+        return sum.ToString("x16", System.Globalization.CultureInfo.InvariantCulture);
     }
 
     private static Tally Tally(string what, IReadOnlyCollection<ApiWrite> writes, Func<ApiWrite, long> stored, string? note = null)

@@ -129,10 +129,10 @@ app.MapPlatformHealth();
 app.MapReverseProxy(proxy =>
 {
     proxy.Use(ProxyProblemDetails.WriteProblemOnFailureAsync);
-    proxy.UseSessionAffinity();
     proxy.UseLoadBalancing();
-    proxy.UsePassiveHealthChecks();
+    // Inside the failover, so passive health checks see every attempt, the refused ones included.
     proxy.Use(ReplicaFailover.RetryRefusedConnectionAsync);
+    proxy.UsePassiveHealthChecks();
 });
 
 app.Run();

@@ -28,7 +28,7 @@ internal static class ApiExamples
         [typeof(MatchBrief)] = Brief,
         [typeof(RankingRequestBody)] = new RankingRequestBody(Brief, 20, [], IncludeCandidatesInVetting: false),
         [typeof(IndexView)] = new IndexView(30_000, 4_812, 30_000, 1_140, new DateTimeOffset(2026, 11, 30, 6, 0, 2, TimeSpan.Zero), "2026-11-23.1",
-            FollowingChanges: true, NotFollowingSince: null, Reconciliations: 1, LastReconciledAt: new DateTimeOffset(2026, 12, 1, 3, 12, 9, TimeSpan.Zero)),
+            FollowingChanges: true, NotFollowingSince: null, Reconciliations: 1, LastReconciledAt: new DateTimeOffset(2026, 12, 1, 3, 12, 9, TimeSpan.Zero), IdsDigest: "3f9a51c20be7d418"),
         [typeof(OverrideRequest)] = new OverrideRequest(Candidate, "pin", "Client met her at a conference and asked for her specifically."),
         [typeof(CriterionScore)] = new CriterionScore("availability", 35, 1000, "can start 2026-12-01, in time for the wanted start; available for 100% of the 26 weeks; 5 of 5 days a week (100%)."),
         [typeof(ShortlistCandidateView)] = new ShortlistCandidateView(1, 1, Candidate, "Ingrid Solberg", 91.35m, [], false, null,

@@ -156,14 +156,16 @@ public static class ServiceMessagingExtensions
         await using var scope = app.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<TDbContext>();
         var stopping = app.Lifetime.ApplicationStopping;
-        await using var gate = new NpgsqlConnection(db.Database.GetConnectionString());
+        // Unpooled: closing it ends the session, which releases the lock also when the migration fails (a pooled
+        // connection would keep the session, and the lock, until it is reused).
+        await using var gate = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(db.Database.GetConnectionString()) { Pooling = false }.ConnectionString);
         await gate.OpenAsync(stopping).ConfigureAwait(false);
-        await using (var lockCommand = new NpgsqlCommand($"SELECT pg_advisory_lock({MigrationLockKey})", gate))
+        // No command timeout: another replica's migration may take a while; stopping the service still cancels.
+        await using (var lockCommand = new NpgsqlCommand($"SELECT pg_advisory_lock({MigrationLockKey})", gate) { CommandTimeout = 0 })
         {
             await lockCommand.ExecuteNonQueryAsync(stopping).ConfigureAwait(false);
         }
 
-        // Closing the gate connection releases the lock, also when the migration fails.
         await db.Database.MigrateAsync(stopping).ConfigureAwait(false);
     }
 

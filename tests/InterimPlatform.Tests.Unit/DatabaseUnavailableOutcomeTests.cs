@@ -19,10 +19,20 @@ public sealed class DatabaseUnavailableOutcomeTests
     [Fact]
     public void An_error_answered_by_the_server_rolled_the_transaction_back()
     {
+        var starting = new PostgresException("the database system is starting up", "FATAL", "FATAL", PostgresErrorCodes.CannotConnectNow);
+        var conflict = new PostgresException("could not serialize access", "ERROR", "ERROR", PostgresErrorCodes.SerializationFailure);
+
+        Assert.Equal(DatabaseUnavailableExceptionHandler.NotApplied, DatabaseUnavailableExceptionHandler.OutcomeOf(starting));
+        Assert.Equal(DatabaseUnavailableExceptionHandler.NotApplied, DatabaseUnavailableExceptionHandler.OutcomeOf(conflict));
+    }
+
+    [Fact]
+    public void A_session_ended_by_the_server_may_have_committed_first()
+    {
         var shutdown = new PostgresException("terminating connection due to administrator command", "FATAL", "FATAL", PostgresErrorCodes.AdminShutdown);
 
         Assert.True(DatabaseUnavailableExceptionHandler.IsDatabaseUnavailable(shutdown));
-        Assert.Equal(DatabaseUnavailableExceptionHandler.NotApplied, DatabaseUnavailableExceptionHandler.OutcomeOf(shutdown));
+        Assert.Equal(DatabaseUnavailableExceptionHandler.Unknown, DatabaseUnavailableExceptionHandler.OutcomeOf(shutdown));
     }
 
     [Fact]

@@ -94,9 +94,8 @@ public sealed class CandidatesDbContext(DbContextOptions<CandidatesDbContext> op
         modelBuilder.Entity<PartnerRejection>(rejection =>
         {
             rejection.ToTable("partner_rejections");
-            rejection.HasKey(r => new { r.SenderId, r.MessageId });
-            rejection.Property(r => r.SenderId).HasMaxLength(100);
-            rejection.Property(r => r.MessageId).HasMaxLength(200);
+            rejection.HasKey(r => new { r.MessageKey, r.SenderId });
+            rejection.Property(r => r.MessageKey).HasMaxLength(64).IsFixedLength();
         });
 
         modelBuilder.AddOutboxAndInbox();

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Threading.Channels;
@@ -142,14 +143,21 @@ public sealed partial class PartnerIntakeWorker(
         // whose error copy was already confirmed gets its receipt again but no second error copy.
         var rejected = outcomes.Where(o => o.Outcome.Status == ReceiptStatus.Rejected && o.Delivery.MessageId is not null).ToList();
         var alreadyRejected = rejected.Count == 0 ? [] : await RecordedRejectionsAsync(rejected.Select(o => o.Delivery), cancellationToken);
+        var rejectedNow = new List<(string Key, string Sender)>();
 
         // Publish every receipt and error copy of the batch, then wait for all the broker's confirms at once.
         var now = time.GetUtcNow();
         var confirms = new List<Task>(outcomes.Count * 2);
         foreach (var (delivery, outcome) in outcomes)
         {
-            if (outcome.Status == ReceiptStatus.Rejected && !alreadyRejected.Contains((SenderOf(delivery), delivery.MessageId)))
+            (string Key, string Sender)? rejection = delivery.MessageId is null ? null : (RejectionKey(delivery.MessageId), SenderOf(delivery));
+            if (outcome.Status == ReceiptStatus.Rejected && (rejection is not { } seen || (!alreadyRejected.Contains(seen) && !rejectedNow.Contains(seen))))
             {
+                if (rejection is { } first)
+                {
+                    rejectedNow.Add(first);
+                }
+
                 confirms.Add(PublishToErrorQueueAsync(publishing, delivery, outcome, cancellationToken));
             }
 
@@ -169,39 +177,57 @@ public sealed partial class PartnerIntakeWorker(
         }
 
         await Task.WhenAll(confirms);
-        await RecordRejectionsAsync([.. rejected.Where(o => !alreadyRejected.Contains((SenderOf(o.Delivery), o.Delivery.MessageId)))], now, cancellationToken);
+        await RecordRejectionsAsync(rejectedNow, now, cancellationToken);
     }
 
     private static string SenderOf(Delivery delivery) => delivery.UserId ?? "";
 
-    private async Task<HashSet<(string, string?)>> RecordedRejectionsAsync(IEnumerable<Delivery> deliveries, CancellationToken cancellationToken)
+    private static string RejectionKey(string messageId) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(messageId)));
+
+    /// <summary>The rejections among these deliveries already recorded; on a database failure, none (at worst one more error copy).</summary>
+    private async Task<HashSet<(string Key, string Sender)>> RecordedRejectionsAsync(IEnumerable<Delivery> deliveries, CancellationToken cancellationToken)
     {
-        var ids = deliveries.Select(d => d.MessageId!).Distinct().ToList();
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<CandidatesDbContext>();
-        var recorded = await db.PartnerRejections.AsNoTracking().Where(r => ids.Contains(r.MessageId)).Select(r => new { r.SenderId, r.MessageId }).ToListAsync(cancellationToken);
-        return [.. recorded.Select(r => (r.SenderId, (string?)r.MessageId))];
+        var keys = deliveries.Select(d => RejectionKey(d.MessageId!)).Distinct().ToList();
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<CandidatesDbContext>();
+            var recorded = await db.PartnerRejections.AsNoTracking().Where(r => keys.Contains(r.MessageKey)).Select(r => new { r.MessageKey, r.SenderId }).ToListAsync(cancellationToken);
+            return [.. recorded.Select(r => (r.MessageKey, r.SenderId))];
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            LogRejectionsUnavailable(e);
+            return [];
+        }
     }
 
-    /// <summary>After the broker confirmed the error copies: a crash before this point means one more copy, never none.</summary>
-    private async Task RecordRejectionsAsync(List<(Delivery Delivery, IntakeOutcome Outcome)> rejected, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>After the broker confirmed the error copies: a crash or a failure before this point means one more copy, never none.</summary>
+    private async Task RecordRejectionsAsync(List<(string Key, string Sender)> rejected, DateTimeOffset now, CancellationToken cancellationToken)
     {
         if (rejected.Count == 0)
         {
             return;
         }
 
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<CandidatesDbContext>();
-        var senders = rejected.Select(r => SenderOf(r.Delivery)).ToArray();
-        var ids = rejected.Select(r => r.Delivery.MessageId!).ToArray();
-        await db.Database.ExecuteSqlAsync(
-            $"""
-            INSERT INTO partner_rejections (sender_id, message_id, rejected_at)
-            SELECT s, m, {now} FROM unnest({senders}::text[], {ids}::text[]) AS t(s, m)
-            ON CONFLICT DO NOTHING
-            """,
-            cancellationToken);
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<CandidatesDbContext>();
+            var keys = rejected.Select(r => r.Key).ToArray();
+            var senders = rejected.Select(r => r.Sender).ToArray();
+            await db.Database.ExecuteSqlAsync(
+                $"""
+                INSERT INTO partner_rejections (message_key, sender_id, rejected_at)
+                SELECT k, s, {now} FROM unnest({keys}::text[], {senders}::text[]) AS t(k, s)
+                ON CONFLICT DO NOTHING
+                """,
+                cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            LogRejectionsUnavailable(e);
+        }
     }
 
     /// <summary>
@@ -283,6 +309,9 @@ public sealed partial class PartnerIntakeWorker(
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Partner intake batch of {Count} messages in {Milliseconds:0.0} ms")]
     private partial void LogBatch(int count, double milliseconds);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not read or record partner rejections; a redelivered rejected message may get a second error copy")]
+    private partial void LogRejectionsUnavailable(Exception exception);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Partner intake consumer failed; reconnecting")]
     private partial void LogConsumerFailed(Exception exception);

@@ -37,6 +37,7 @@ public sealed record OverrideRequest(Guid CandidateId, string Action, string Rea
 /// <param name="NotFollowingSince">When it stopped hearing of changes; null while it follows them.</param>
 /// <param name="Reconciliations">How often the whole pool was reloaded after the connection came back.</param>
 /// <param name="LastReconciledAt">When the last reconciliation finished; null if there was none.</param>
+/// <param name="IdsDigest">An order-independent digest of the indexed candidate ids (see <see cref="Digest"/>): equal digests on two replicas, or against the pool's ids, mean the same candidates, not just as many.</param>
 public sealed record IndexView(
     int Candidates,
     int Terms,
@@ -47,11 +48,29 @@ public sealed record IndexView(
     bool FollowingChanges,
     DateTimeOffset? NotFollowingSince,
     int Reconciliations,
-    DateTimeOffset? LastReconciledAt)
+    DateTimeOffset? LastReconciledAt,
+    string IdsDigest)
 {
     public static IndexView Of(CandidateIndex index, IndexState state) => new(
         index.Count, index.Terms.Count, state.Loaded, state.LoadMilliseconds, state.LoadedAt, index.Weights.Version,
-        state.FollowingChanges, state.NotFollowingSince, state.Reconciliations, state.LastReconciledAt);
+        state.FollowingChanges, state.NotFollowingSince, state.Reconciliations, state.LastReconciledAt, Digest(index.Ids()));
+
+    /// <summary>
+    /// The sum (modulo 2^64) over the ids of (first 8 bytes × 0x9E3779B97F4A7C15) XOR last 8 bytes, each half read
+    /// little-endian from <see cref="Guid.ToByteArray()"/>, as 16 hex digits: cheap, and independent of order.
+    /// </summary>
+    public static string Digest(IEnumerable<Guid> ids)
+    {
+        var sum = 0UL;
+        Span<byte> bytes = stackalloc byte[16];
+        foreach (var id in ids)
+        {
+            id.TryWriteBytes(bytes);
+            sum += unchecked((BitConverter.ToUInt64(bytes[..8]) * 0x9E3779B97F4A7C15UL) ^ BitConverter.ToUInt64(bytes[8..]));
+        }
+
+        return sum.ToString("x16", System.Globalization.CultureInfo.InvariantCulture);
+    }
 }
 
 public static class ShortlistEndpoints

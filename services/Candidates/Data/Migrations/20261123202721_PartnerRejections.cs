@@ -15,13 +15,13 @@ namespace InterimPlatform.Candidates.Data.Migrations
                 name: "partner_rejections",
                 columns: table => new
                 {
-                    sender_id = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
-                    message_id = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    message_key = table.Column<string>(type: "character(64)", fixedLength: true, maxLength: 64, nullable: false),
+                    sender_id = table.Column<string>(type: "text", nullable: false),
                     rejected_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
                 },
                 constraints: table =>
                 {
-                    table.PrimaryKey("pk_partner_rejections", x => new { x.sender_id, x.message_id });
+                    table.PrimaryKey("pk_partner_rejections", x => new { x.message_key, x.sender_id });
                 });
         }
 

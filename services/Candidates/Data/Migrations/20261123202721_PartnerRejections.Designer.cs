@@ -14,7 +14,7 @@ using NpgsqlTypes;
 namespace InterimPlatform.Candidates.Data.Migrations
 {
     [DbContext(typeof(CandidatesDbContext))]
-    [Migration("20261123193037_PartnerRejections")]
+    [Migration("20261123202721_PartnerRejections")]
     partial class PartnerRejections
     {
         /// <inheritdoc />
@@ -29,21 +29,21 @@ namespace InterimPlatform.Candidates.Data.Migrations
 
             modelBuilder.Entity("InterimPlatform.Candidates.PartnerIntake.PartnerRejection", b =>
                 {
-                    b.Property<string>("SenderId")
-                        .HasMaxLength(100)
-                        .HasColumnType("character varying(100)")
-                        .HasColumnName("sender_id");
+                    b.Property<string>("MessageKey")
+                        .HasMaxLength(64)
+                        .HasColumnType("character(64)")
+                        .HasColumnName("message_key")
+                        .IsFixedLength();
 
-                    b.Property<string>("MessageId")
-                        .HasMaxLength(200)
-                        .HasColumnType("character varying(200)")
-                        .HasColumnName("message_id");
+                    b.Property<string>("SenderId")
+                        .HasColumnType("text")
+                        .HasColumnName("sender_id");
 
                     b.Property<DateTimeOffset>("RejectedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("rejected_at");
 
-                    b.HasKey("SenderId", "MessageId")
+                    b.HasKey("MessageKey", "SenderId")
                         .HasName("pk_partner_rejections");
 
                     b.ToTable("partner_rejections", (string)null);
