@@ -8,7 +8,7 @@ using InterimPlatform.Hosting;
 namespace InterimPlatform.Bench.FaultSuite;
 
 /// <summary>
-/// The sustained-load run: finds the highest API concurrency whose p99 stays under the bound (a short step at
+/// The sustained-load run: finds the API concurrency with the best throughput whose p99 stays under the bound (a short step at
 /// each level), then holds it for the stated time through the gateway while partner messages flow through the
 /// exchange, and reports throughput, p50/p99 and every resource's memory (PSS of its process tree) at start, after
 /// the warm-up and at the end, sampled every 30 s through the hold.
@@ -25,7 +25,7 @@ internal sealed class LoadRun(DistributedApplication app, HttpClient gateway, Pa
         await Task.Delay(TimeSpan.FromSeconds(10), cancellationToken);
         var before = Memory();
 
-        Console.WriteLine($"Finding the highest API concurrency with p99 under {p99Bound.TotalMilliseconds:0} ms (15 s a step; mix: 50 % search, 20 % ranking, 30 % candidate created):");
+        Console.WriteLine($"Finding the API concurrency with the best throughput and p99 under {p99Bound.TotalMilliseconds:0} ms (15 s a step; mix: 50 % search, 20 % ranking, 30 % candidate created):");
         // The level with the highest throughput among those within the bound.
         var chosen = 0;
         var best = 0.0;
