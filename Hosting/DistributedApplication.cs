@@ -66,13 +66,17 @@ public sealed class DistributedApplicationBuilder
 
     public ResourceBuilder<T> AddResource<T>(T resource) where T : Resource
     {
-        if (_resources.Any(r => string.Equals(r.Name, resource.Name, StringComparison.OrdinalIgnoreCase)))
-        {
-            throw new InvalidOperationException($"A resource named '{resource.Name}' is already declared.");
-        }
-
+        EnsureNameIsFree(resource.Name);
         _resources.Add(resource);
         return new ResourceBuilder<T>(this, resource);
+    }
+
+    private void EnsureNameIsFree(string name)
+    {
+        if (_resources.Any(r => string.Equals(r.Name, name, StringComparison.OrdinalIgnoreCase)))
+        {
+            throw new InvalidOperationException($"A resource named '{name}' is already declared.");
+        }
     }
 
     public DistributedApplication Build()
@@ -118,10 +122,9 @@ public sealed class DistributedApplicationBuilder
             var replicas = Enumerable.Range(2, project.Replicas - 1).Select(project.CreateReplica).ToList();
             foreach (var replica in replicas)
             {
-                AddResource(replica);
+                EnsureNameIsFree(replica.Name);
             }
 
-            _resources.RemoveRange(_resources.Count - replicas.Count, replicas.Count);
             _resources.InsertRange(_resources.IndexOf(project) + 1, replicas);
         }
 

@@ -64,7 +64,7 @@ internal sealed class Checker(Func<string, NpgsqlDataSource> database, HttpClien
         return queued == 0 && await ScalarAsync("candidates", "SELECT count(*) FROM candidates WHERE partner_id IS NOT NULL", cancellationToken) >= partnerPeople;
     }
 
-    public async Task<List<Tally>> CountAsync(IReadOnlyCollection<ApiWrite> writes, IReadOnlyList<string> partnerPersonIds, PartnerFeedResult feed, CancellationToken cancellationToken)
+    public async Task<List<Tally>> CountAsync(IReadOnlyCollection<ApiWrite> writes, PartnerFeedResult feed, CancellationToken cancellationToken)
     {
         var tallies = new List<Tally>();
 
@@ -103,10 +103,10 @@ internal sealed class Checker(Func<string, NpgsqlDataSource> database, HttpClien
         }
 
         // Partner messages: every valid person exactly once; none of the malformed ones.
-        var byPerson = await CountByAsync("candidates", "SELECT partner_person_id, count(*) FROM candidates WHERE partner_person_id = ANY(@keys) GROUP BY partner_person_id", partnerPersonIds, cancellationToken);
-        var partnerLost = partnerPersonIds.Count(p => byPerson.GetValueOrDefault(p) == 0);
-        var partnerDuplicated = partnerPersonIds.Count(p => byPerson.GetValueOrDefault(p) > 1);
-        var strays = await ScalarAsync("candidates", "SELECT count(*) FROM candidates WHERE partner_person_id LIKE '%-9______'", cancellationToken);
+        var byPerson = await CountByAsync("candidates", "SELECT partner_person_id, count(*) FROM candidates WHERE partner_person_id = ANY(@keys) GROUP BY partner_person_id", feed.PersonIds, cancellationToken);
+        var partnerLost = feed.PersonIds.Count(p => byPerson.GetValueOrDefault(p) == 0);
+        var partnerDuplicated = feed.PersonIds.Count(p => byPerson.GetValueOrDefault(p) > 1);
+        var strays = await CountAsync("candidates", "SELECT count(*) FROM candidates WHERE partner_person_id = ANY(@keys)", feed.MalformedPersonIds, cancellationToken);
         tallies.Add(new Tally("partner message (valid)", feed.Valid + feed.DeliberateDuplicates, feed.Valid, partnerLost, partnerDuplicated,
             $"{feed.DeliberateDuplicates} sent twice on purpose, {feed.Resent} resent after unconfirmed publishes, {feed.Reconnects} reconnects"));
         if (strays != 0)

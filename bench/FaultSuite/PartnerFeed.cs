@@ -8,7 +8,13 @@ namespace InterimPlatform.Bench.FaultSuite;
 /// <summary>What a partner network sent: each valid person once (resent as often as the broker made it), the malformed ones, the deliberate duplicates.</summary>
 internal sealed class PartnerFeedResult
 {
-    public int Valid { get; set; }
+    /// <summary>The partner's ids of the people in the valid messages: each must become exactly one candidate.</summary>
+    public List<string> PersonIds { get; } = [];
+
+    public int Valid => PersonIds.Count;
+
+    /// <summary>The people the malformed messages describe: none of them may become a candidate.</summary>
+    public List<string> MalformedPersonIds { get; } = [];
 
     public int Malformed => MalformedIds.Count;
 
@@ -45,7 +51,7 @@ internal sealed class PartnerFeed(int amqpPort, IReadOnlyDictionary<string, stri
             var body = Encoding.UTF8.GetBytes(message.ToJsonString());
             var id = message["messageId"]!.GetValue<string>();
             messages.Add((partner, id, body));
-            result.Valid++;
+            result.PersonIds.Add(PersonOf(message));
             if (i % 50 == 25)
             {
                 messages.Add((partner, id, body));
@@ -55,8 +61,10 @@ internal sealed class PartnerFeed(int amqpPort, IReadOnlyDictionary<string, stri
             if (i % 100 == 50)
             {
                 var malformedId = Guid.NewGuid().ToString();
-                messages.Add((partner, malformedId, Malformed(partner, i, now)));
+                var (malformed, person) = Malformed(partner, i, now);
+                messages.Add((partner, malformedId, malformed));
                 result.MalformedIds.Add(malformedId);
+                result.MalformedPersonIds.Add(person);
             }
         }
 
@@ -129,13 +137,14 @@ internal sealed class PartnerFeed(int amqpPort, IReadOnlyDictionary<string, stri
     }
 
     /// <summary>Malformed in turn: not JSON, a wrong schema version, a missing name, another partner's id.</summary>
-    private static byte[] Malformed(string partner, int i, DateTimeOffset now)
+    private static (byte[] Body, string Person) Malformed(string partner, int i, DateTimeOffset now)
     {
         var message = SampleCandidates.Upsert(partner, 9_000_000 + i, now);
+        var person = PersonOf(message);
         switch (i / 100 % 4)
         {
             case 0:
-                return Encoding.UTF8.GetBytes("{ this is not json " + i);
+                return (Encoding.UTF8.GetBytes("{ this is not json " + i), person);
             case 1:
                 message["schemaVersion"] = "9.9";
                 break;
@@ -147,8 +156,10 @@ internal sealed class PartnerFeed(int amqpPort, IReadOnlyDictionary<string, stri
                 break;
         }
 
-        return Encoding.UTF8.GetBytes(message.ToJsonString());
+        return (Encoding.UTF8.GetBytes(message.ToJsonString()), person);
     }
+
+    private static string PersonOf(System.Text.Json.Nodes.JsonObject message) => message["candidate"]!["partnerPersonId"]!.GetValue<string>();
 
     private sealed class Publisher(int amqpPort, string partner, string password) : IAsyncDisposable
     {

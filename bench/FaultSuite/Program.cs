@@ -118,16 +118,15 @@ try
         return true;
     }
 
-    // The services in the order they are killed: each first instance, the gateway, then each second instance.
-    var killOrder = new[] { "matching", "candidates", "engagements", "gateway", "matching-2", "candidates-2", "engagements-2" };
+    // The services in the order they are killed: each first instance, the gateway, then the other instances.
+    var domain = new[] { model.Matching.Resource, model.Candidates.Resource, model.Engagements.Resource };
+    var killOrder = domain.Append(model.Gateway.Resource).Concat(domain.SelectMany(p => p.ReplicaInstances)).Select(p => p.Name).ToList();
     var faults = new Faults(app, killOrder, new[] { candidatesDbRelay, candidatesMqRelay, matchingDbRelay }.ToDictionary(r => r.Name), AllHealthyAsync);
     var writes = new ApiWrites(gateway, run);
-    var firstIndex = 0;
-    var partnerPersonIds = Enumerable.Range(0, messages).Select(i => $"{partners.Keys.Order().ElementAt(i % partners.Count)}-{firstIndex + i:D7}").ToList();
 
     Console.WriteLine($"Driving {messages:N0} partner messages and {ApiWrites.Total:N0} API writes over {spread.TotalSeconds:0} s, a fault every {faultInterval.TotalSeconds:0} s ...");
     var drive = Stopwatch.StartNew();
-    var feeding = feed.RunAsync(messages, firstIndex, spread, stop.Token);
+    var feeding = feed.RunAsync(messages, firstIndex: 0, spread, stop.Token);
     var writing = writes.RunAsync(spread, stop.Token);
     var breaking = faults.RunAsync(faultInterval, stop.Token);
     await Task.WhenAll(feeding, writing, breaking);
@@ -141,7 +140,7 @@ try
     }
 
     Console.WriteLine($"Settled in {settle.Elapsed.TotalSeconds:0} s.");
-    var tallies = await checker.CountAsync(writes.Writes, partnerPersonIds, await feeding, stop.Token);
+    var tallies = await checker.CountAsync(writes.Writes, await feeding, stop.Token);
 
     Console.WriteLine();
     Console.WriteLine($"{"operation",-28} {"sent",7} {"acked",7} {"lost",6} {"dup",5}  note");

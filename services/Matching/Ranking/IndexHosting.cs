@@ -85,24 +85,13 @@ public sealed class IndexRefresh(CandidateIndex index)
 {
     private readonly SemaphoreSlim[] _stripes = [.. Enumerable.Range(0, 64).Select(_ => new SemaphoreSlim(1, 1))];
 
-    public async Task RefreshAsync(MatchingDbContext db, Guid candidateId, CancellationToken cancellationToken)
-    {
-        var stripe = _stripes[StripeOf(candidateId)];
-        await stripe.WaitAsync(cancellationToken);
-        try
-        {
-            await PoolIndexLoader.RefreshAsync(db, index, candidateId, cancellationToken);
-        }
-        finally
-        {
-            stripe.Release();
-        }
-    }
+    public Task RefreshAsync(MatchingDbContext db, Guid candidateId, CancellationToken cancellationToken) =>
+        RefreshAsync(db, [candidateId], cancellationToken);
 
     /// <summary>
-    /// Refreshes many candidates in one read, holding the locks of all of them for it, so the guarantee above
-    /// holds against the consumers' single refreshes too. Stripes are taken in ascending order and a consumer
-    /// holds only one, so this cannot deadlock with them.
+    /// Refreshes candidates in one read, holding the locks of all of them for it, so the guarantee above holds
+    /// between a consumer's refresh of its one candidate and a batch of changes announced by other replicas.
+    /// Stripes are always taken in ascending order, so two refreshes cannot deadlock.
     /// </summary>
     public async Task RefreshAsync(MatchingDbContext db, IReadOnlyCollection<Guid> candidateIds, CancellationToken cancellationToken)
     {

@@ -39,23 +39,9 @@ public static class PoolIndexLoader
         return new Reconciliation(loaded, removed);
     }
 
-    /// <summary>Re-reads one candidate and their placements and puts the committed state into the index.</summary>
-    public static async Task RefreshAsync(MatchingDbContext db, CandidateIndex index, Guid candidateId, CancellationToken cancellationToken)
-    {
-        var candidate = await db.PoolCandidates.AsNoTracking().FirstOrDefaultAsync(c => c.CandidateId == candidateId, cancellationToken);
-        if (candidate is null || candidate.Erased || candidate.Profile is null)
-        {
-            index.Remove(candidateId);
-            return;
-        }
-
-        var placements = await db.Placements.AsNoTracking().Where(p => p.CandidateId == candidateId).ToListAsync(cancellationToken);
-        Apply(index, candidate, placements.Select(p => p.Period()).OfType<Placement>());
-    }
-
     /// <summary>
-    /// <see cref="RefreshAsync(MatchingDbContext, CandidateIndex, Guid, CancellationToken)"/> for many candidates
-    /// in two queries (<c>= ANY(...)</c>) instead of two per candidate: for a burst of changes made elsewhere.
+    /// Re-reads candidates and their placements in two queries (<c>= ANY(...)</c>) and puts the committed state
+    /// into the index; candidates gone, erased or without a profile leave it.
     /// </summary>
     public static async Task RefreshAsync(MatchingDbContext db, CandidateIndex index, IReadOnlyCollection<Guid> candidateIds, CancellationToken cancellationToken)
     {
