@@ -1,0 +1,44 @@
+using System.Text.RegularExpressions;
+using InterimPlatform.Contracts.Partners;
+using InterimPlatform.Hosting.NativeServers;
+
+namespace InterimPlatform.AppHost;
+
+/// <summary>
+/// Gives each partner network its own RabbitMQ user that may publish to the partner intake exchange and read its
+/// own receipts queue, and nothing else. Passwords are generated per installation and kept in
+/// <c>.apphost/partners.json</c>, to be handed to each partner's integration engineer.
+/// </summary>
+public static partial class PartnerNetworks
+{
+    public const string CredentialsFile = "partners.json";
+
+    public static IReadOnlyDictionary<string, string> Passwords(StateFolder state, IReadOnlyList<string> partnerIds)
+    {
+        foreach (var id in partnerIds.Where(id => !PartnerId().IsMatch(id)))
+        {
+            throw new InvalidOperationException($"Partner id '{id}' must be lower-case letters, digits and dashes (it is a RabbitMQ user and a routing key).");
+        }
+
+        return state.LoadOrCreateCredentials(CredentialsFile, partnerIds);
+    }
+
+    /// <summary>The intake and receipts exchanges, the intake queue, each partner's receipts queue, and each partner's user.</summary>
+    public static RabbitMQProvisioning Provisioning(IReadOnlyList<string> partnerIds, IReadOnlyDictionary<string, string> passwords) => new(
+        [new RabbitMQExchange(PartnerTopology.IntakeExchange), new RabbitMQExchange(PartnerTopology.ReceiptsExchange)],
+        // The intake queue exists before Candidates first starts, so nothing a partner sends early is lost.
+        [
+            new RabbitMQQueue(PartnerTopology.IntakeQueue, PartnerTopology.IntakeExchange),
+            new RabbitMQQueue(PartnerTopology.IntakeErrorQueue),
+            .. partnerIds.Select(id => new RabbitMQQueue(PartnerTopology.ReceiptsQueue(id), PartnerTopology.ReceiptsExchange, RoutingKey: id)),
+        ],
+        [.. partnerIds.Select(id => new RabbitMQUser(
+            id,
+            passwords[id],
+            Configure: "^$",
+            Write: $"^{Regex.Escape(PartnerTopology.IntakeExchange)}$",
+            Read: $"^{Regex.Escape(PartnerTopology.ReceiptsQueue(id))}$"))]);
+
+    [GeneratedRegex("^[a-z0-9][a-z0-9-]{1,62}$")]
+    private static partial Regex PartnerId();
+}

@@ -1,0 +1,31 @@
+// The InterimPlatform AppHost: a .NET Aspire AppHost that runs the app model declared in PlatformModel.cs.
+using InterimPlatform.AppHost;
+using InterimPlatform.Hosting.NativeServers;
+
+var options = AppHostOptions.Parse(args);
+StateFolder state;
+try
+{
+    state = StateFolder.Acquire(options.StateDirectory);
+}
+catch (StateFolderInUseException e)
+{
+    Console.Error.WriteLine(e.Message);
+    return 1;
+}
+
+using (state)
+{
+    if (options.Reset)
+    {
+        state.Reset();
+        Console.Out.WriteLine($"Deleted all data and credentials in {state.Path}.");
+    }
+
+    AppHostOptions.ApplyDashboardDefaults(options.AspireArguments);
+    var builder = DistributedApplication.CreateBuilder(options.AspireArguments);
+    PlatformModel.Declare(builder, state);
+    ConsoleReport.Attach(builder, state);
+    await builder.Build().RunAsync();
+    return 0;
+}

@@ -1,0 +1,30 @@
+#!/bin/sh
+# Runs a server under DCP, Aspire's orchestrator, which stops a process with SIGTERM.
+# Usage: run-server.sh <stop-signal> <server command> [arguments...]
+#   <stop-signal>   what the server gets when DCP stops it. PostgreSQL takes SIGTERM as a *smart* shutdown
+#                   that waits for every client to leave (DCP kills it first and the next start recovers
+#                   from a crash); SIGINT is its fast shutdown.
+#   SERVER_COMPANION a command started before the server and stopped after it (RabbitMQ's private epmd,
+#                   which the node would otherwise start as a daemon that outlives it).
+signal=$1
+shift
+companion=
+if [ -n "$SERVER_COMPANION" ]; then
+  $SERVER_COMPANION &
+  companion=$!
+  sleep 0.2
+fi
+"$@" &
+server=$!
+trap 'kill -s "$signal" "$server" 2>/dev/null' TERM INT
+# wait returns early when a trapped signal arrives: wait again until the server is gone.
+status=0
+while kill -0 "$server" 2>/dev/null; do
+  wait "$server"
+  status=$?
+done
+if [ -n "$companion" ]; then
+  kill "$companion" 2>/dev/null
+  wait "$companion" 2>/dev/null
+fi
+exit "$status"
