@@ -1,27 +1,26 @@
 using System.Text.RegularExpressions;
 using InterimPlatform.Contracts.Partners;
-using InterimPlatform.Hosting.ApplicationModel;
-using InterimPlatform.Hosting.Servers;
+using InterimPlatform.Hosting.NativeServers;
 
 namespace InterimPlatform.AppHost;
 
 /// <summary>
-/// Gives each partner network its own RabbitMQ user that may publish to the partner intake exchange and
-/// read its own receipts queue, and nothing else. Passwords are generated per installation and kept in
+/// Gives each partner network its own RabbitMQ user that may publish to the partner intake exchange and read its
+/// own receipts queue, and nothing else. Passwords are generated per installation and kept in
 /// <c>.apphost/partners.json</c>, to be handed to each partner's integration engineer.
 /// </summary>
 public static partial class PartnerNetworks
 {
     public const string CredentialsFile = "partners.json";
 
-    public static ResourceBuilder<RabbitMQServerResource> WithPartnerNetworks(this ResourceBuilder<RabbitMQServerResource> builder, IReadOnlyList<string> partnerIds)
+    public static IReadOnlyDictionary<string, string> Passwords(StateFolder state, IReadOnlyList<string> partnerIds)
     {
         foreach (var id in partnerIds.Where(id => !PartnerId().IsMatch(id)))
         {
             throw new InvalidOperationException($"Partner id '{id}' must be lower-case letters, digits and dashes (it is a RabbitMQ user and a routing key).");
         }
 
-        return builder.WithTopology(state => Provisioning(partnerIds, state.LoadOrCreateCredentials(CredentialsFile, partnerIds)));
+        return state.LoadOrCreateCredentials(CredentialsFile, partnerIds);
     }
 
     /// <summary>The intake and receipts exchanges, the intake queue, each partner's receipts queue, and each partner's user.</summary>

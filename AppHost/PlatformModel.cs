@@ -1,73 +1,142 @@
-using InterimPlatform.Hosting;
-using InterimPlatform.Hosting.ApplicationModel;
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using InterimPlatform.Hosting.NativeServers;
 using Microsoft.Extensions.Configuration;
 
 namespace InterimPlatform.AppHost;
 
 /// <summary>
-/// The InterimPlatform app model, declared as a .NET Aspire AppHost would declare it. The AppHost runs it;
-/// the fault suite (bench/FaultSuite) runs the same model with its own faults in between.
+/// The InterimPlatform app model. The AppHost runs it; the end-to-end tests run it through Aspire.Hosting.Testing
+/// and the benchmarks through the AppHost command.
 /// </summary>
 public sealed record PlatformModel(
-    ResourceBuilder<PostgresServerResource> Postgres,
-    ResourceBuilder<PostgresDatabaseResource> CandidatesDb,
-    ResourceBuilder<PostgresDatabaseResource> EngagementsDb,
-    ResourceBuilder<PostgresDatabaseResource> MatchingDb,
-    ResourceBuilder<RabbitMQServerResource> Messaging,
-    ResourceBuilder<ProjectResource> Candidates,
-    ResourceBuilder<ProjectResource> Engagements,
-    ResourceBuilder<ProjectResource> Matching,
-    ResourceBuilder<ProjectResource> Gateway)
+    IResourceBuilder<PostgresServerResource> Postgres,
+    IResourceBuilder<RabbitMQNodeResource> Messaging,
+    IReadOnlyList<IResourceBuilder<ExecutableResource>> Candidates,
+    IReadOnlyList<IResourceBuilder<ExecutableResource>> Engagements,
+    IReadOnlyList<IResourceBuilder<ExecutableResource>> Matching,
+    IResourceBuilder<ExecutableResource> Gateway)
 {
-    public static PlatformModel Declare(DistributedApplicationBuilder builder)
+    /// <summary>The RabbitMQ administrator: the AppHost's, and for now the services' (each service its own user is still to come).</summary>
+    public const string MessagingAdministrator = "interim-admin";
+
+    public static PlatformModel Declare(IDistributedApplicationBuilder builder, StateFolder state)
     {
-        var postgres = builder.AddPostgres("postgres").WithDataVolume();
-        var candidatesDb = postgres.AddDatabase("candidatesdb", databaseName: "candidates");
-        var engagementsDb = postgres.AddDatabase("engagementsdb", databaseName: "engagements");
-        var matchingDb = postgres.AddDatabase("matchingdb", databaseName: "matching");
-        var gatewayDb = postgres.AddDatabase("gatewaydb", databaseName: "gateway");
+        var configuration = builder.Configuration;
+        var secrets = new InstallationSecrets(builder, state);
 
-        var partners = builder.Configuration.GetSection("Partners").Get<string[]>() ?? ["globalise", "nordic-interim"];
-        var messaging = builder.AddRabbitMQ("messaging").WithManagementPlugin().WithDataVolume()
-            .WithAmqpPort(builder.Configuration.GetValue("Messaging:AmqpPort", 5672))
-            .WithPartnerNetworks(partners);
+        var postgres = builder.AddPostgresServer("postgres", secrets.Parameter("postgres-password"), state.ResourceDirectory("postgres"));
+        var candidatesDb = postgres.AddDatabase("candidatesdb", secrets.Parameter("candidatesdb-owner-password"), "candidates");
+        var engagementsDb = postgres.AddDatabase("engagementsdb", secrets.Parameter("engagementsdb-owner-password"), "engagements");
+        var matchingDb = postgres.AddDatabase("matchingdb", secrets.Parameter("matchingdb-owner-password"), "matching");
+        var gatewayDb = postgres.AddDatabase("gatewaydb", secrets.Parameter("gatewaydb-owner-password"), "gateway");
 
-        // --Replicas=2 runs two instances of each domain service, competing for the same queues (the gateway
-        // spreads requests over them); the gateway itself keeps one, on its public port.
-        var replicas = builder.Configuration.GetValue("Replicas", 1);
+        var partners = configuration.GetSection("Partners").Get<string[]>() ?? ["globalise", "nordic-interim"];
+        var messaging = builder.AddRabbitMQNode("messaging", MessagingAdministrator, secrets.Parameter("messaging-password"), state.ResourceDirectory("messaging"), configuration.GetValue("Messaging:AmqpPort", 5672))
+            .WithProvisioning(PartnerNetworks.Provisioning(partners, PartnerNetworks.Passwords(state, partners)));
 
-        var matching = builder.AddProject("matching", "../services/Matching/InterimPlatform.Matching.csproj")
-            .WithReplicas(replicas)
-            .WithGatewayTrust()
-            .WithReference(matchingDb).WaitFor(matchingDb)
-            .WithReference(messaging).WaitFor(messaging);
+        var signingKey = secrets.Parameter("gateway-signing-key");
 
-        // Candidates publishes what Matching consumes: on a new broker, Matching's queues must be bound before
-        // the first event, or that event has nowhere to go.
-        var candidates = builder.AddProject("candidates", "../services/Candidates/InterimPlatform.Candidates.csproj")
-            .WithReplicas(replicas)
-            .WithGatewayTrust()
-            .WithReference(candidatesDb).WaitFor(candidatesDb)
-            .WithReference(messaging).WaitFor(messaging)
-            .WaitFor(matching);
+        // --Replicas=2 runs two instances of each domain service, competing for the same queues; the gateway spreads
+        // requests over them. Each instance is a resource of its own on its own port, without DCP's proxy: a proxy
+        // keeps accepting connections for an instance that died, and the gateway's failover needs them refused.
+        var replicas = configuration.GetValue("Replicas", 1);
 
-        var engagements = builder.AddProject("engagements", "../services/Engagements/InterimPlatform.Engagements.csproj")
-            .WithReplicas(replicas)
-            .WithGatewayTrust()
-            .WithReference(engagementsDb).WaitFor(engagementsDb)
-            .WithReference(messaging).WaitFor(messaging);
+        var matching = Instances(builder, "matching", replicas, (p, port) => builder.AddServiceProject<Projects.InterimPlatform_Matching>(p, port))
+            .Configure(p => p.WithGatewayTrust(signingKey)
+                .WithReference(matchingDb).WaitFor(matchingDb)
+                .WithReference(messaging).WaitFor(messaging));
 
-        var gateway = builder.AddProject("gateway", "../services/Gateway/InterimPlatform.Gateway.csproj")
-            .WithHttpEndpoint(port: builder.Configuration.GetValue("Gateway:Port", 5100))
-            .WithDevelopmentApiKeys()
+        // Candidates publishes what Matching consumes: on a new broker, Matching's queues must be bound before the
+        // first event, or that event has nowhere to go.
+        var candidates = Instances(builder, "candidates", replicas, (p, port) => builder.AddServiceProject<Projects.InterimPlatform_Candidates>(p, port))
+            .Configure(p => p.WithGatewayTrust(signingKey)
+                .WithReference(candidatesDb).WaitFor(candidatesDb)
+                .WithReference(messaging).WaitFor(messaging)
+                .WaitFor(matching[0]));
+
+        var engagements = Instances(builder, "engagements", replicas, (p, port) => builder.AddServiceProject<Projects.InterimPlatform_Engagements>(p, port))
+            .Configure(p => p.WithGatewayTrust(signingKey)
+                .WithReference(engagementsDb).WaitFor(engagementsDb)
+                .WithReference(messaging).WaitFor(messaging));
+
+        var gatewayPort = configuration.GetValue("Gateway:Port", 5100);
+        var gateway = builder.AddServiceProject<Projects.InterimPlatform_Gateway>("gateway", gatewayPort)
+            .WithUrl(new UriBuilder("http", "localhost", gatewayPort, "api-reference").Uri.ToString(), "API reference")
+            .WithDevelopmentApiKeys(signingKey, GatewaySecurity.DevelopmentKeys(state))
             .WithReference(gatewayDb).WaitFor(gatewayDb)
-            .WithReference(candidates).WaitFor(candidates)
-            .WithReference(engagements).WaitFor(engagements)
-            .WithReference(matching).WaitFor(matching);
+            .WithServiceInstances("candidates", candidates)
+            .WithServiceInstances("engagements", engagements)
+            .WithServiceInstances("matching", matching);
 
-        // The dashboard (http://localhost:18888, printed at start) calls the gateway with the development keys.
-        builder.Dashboard.GatewayApiKey = GatewaySecurity.DevelopmentKey;
-        builder.Dashboard.Partners = partners;
-        return new PlatformModel(postgres, candidatesDb, engagementsDb, matchingDb, messaging, candidates, engagements, matching, gateway);
+        return new PlatformModel(postgres, messaging, candidates, engagements, matching, gateway);
+    }
+
+    /// <summary>The first instance keeps the service's name, the others are <c>{name}-2</c>, …; each on a free loopback port.</summary>
+    private static IReadOnlyList<IResourceBuilder<ExecutableResource>> Instances(IDistributedApplicationBuilder builder, string name, int replicas, Func<string, int, IResourceBuilder<ExecutableResource>> add)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(replicas, 1);
+        return [.. Enumerable.Range(1, replicas).Select(i => add(i == 1 ? name : $"{name}-{i}", LoopbackPorts.GetFreePort()))];
+    }
+}
+
+/// <summary>Declaration helpers for the platform's services.</summary>
+internal static class PlatformModelExtensions
+{
+    public static IReadOnlyList<IResourceBuilder<ExecutableResource>> Configure(this IReadOnlyList<IResourceBuilder<ExecutableResource>> instances, Action<IResourceBuilder<ExecutableResource>> configure)
+    {
+        foreach (var instance in instances)
+        {
+            configure(instance);
+        }
+
+        return instances;
+    }
+
+    /// <summary>
+    /// Service discovery of every instance (<c>services__{name}__http__0</c>, <c>__1</c>, …, as Aspire gives one
+    /// replicated resource), and a start only once all are healthy.
+    /// </summary>
+    public static IResourceBuilder<ExecutableResource> WithServiceInstances(this IResourceBuilder<ExecutableResource> builder, string name, IReadOnlyList<IResourceBuilder<ExecutableResource>> instances)
+    {
+        for (var i = 0; i < instances.Count; i++)
+        {
+            builder.WithEnvironment($"services__{name}__http__{i}", instances[i].GetEndpoint("http"))
+                .WithRelationship(instances[i].Resource, "Reference")
+                .WaitFor(instances[i]);
+        }
+
+        return builder;
+    }
+}
+
+/// <summary>
+/// The installation's generated secrets as Aspire parameters: kept in <c>.apphost/secrets.json</c> (mode 600) rather
+/// than in user secrets, so <c>--reset</c> wipes them with the data they protect and a test run's never touch the
+/// user's. A value passed in configuration (<c>Parameters:{name}</c>) wins.
+/// </summary>
+internal sealed class InstallationSecrets(IDistributedApplicationBuilder builder, StateFolder state)
+{
+    public const string SecretsFile = "secrets.json";
+
+    // What the AppHost before Aspire called the same secrets: an existing installation keeps its data readable.
+    private static readonly Dictionary<string, string> s_earlierNames = new()
+    {
+        ["postgres-password"] = "PostgresPassword",
+        ["messaging-password"] = "RabbitMQPassword",
+    };
+
+    public IResourceBuilder<ParameterResource> Parameter(string name)
+    {
+        var key = $"Parameters:{name}";
+        if (string.IsNullOrEmpty(builder.Configuration[key]))
+        {
+            var existing = state.LoadOrCreateCredentials(SecretsFile, []);
+            var stored = state.LoadOrCreateCredentials(SecretsFile, [name], account =>
+                s_earlierNames.TryGetValue(account, out var earlier) && existing.TryGetValue(earlier, out var value) ? value : GeneratedSecret.Create());
+            builder.Configuration[key] = stored[name];
+        }
+
+        return builder.AddParameter(name, secret: true);
     }
 }

@@ -1,8 +1,30 @@
-// The InterimPlatform AppHost: runs the app model declared in PlatformModel.cs.
-// The engine behind it is ../Hosting (no Aspire package is obtainable here).
+// The InterimPlatform AppHost: a .NET Aspire AppHost that runs the app model declared in PlatformModel.cs.
 using InterimPlatform.AppHost;
-using InterimPlatform.Hosting;
+using InterimPlatform.Hosting.NativeServers;
 
-var builder = DistributedApplication.CreateBuilder(args);
-PlatformModel.Declare(builder);
-builder.Build().Run();
+var options = AppHostOptions.Parse(args);
+StateFolder state;
+try
+{
+    state = StateFolder.Acquire(options.StateDirectory);
+}
+catch (StateFolderInUseException e)
+{
+    Console.Error.WriteLine(e.Message);
+    return 1;
+}
+
+using (state)
+{
+    if (options.Reset)
+    {
+        state.Reset();
+        Console.Out.WriteLine($"Deleted all data and credentials in {state.Path}.");
+    }
+
+    var builder = DistributedApplication.CreateBuilder(options.WithDashboardDefaults());
+    PlatformModel.Declare(builder, state);
+    ConsoleReport.Attach(builder, state);
+    await builder.Build().RunAsync();
+    return 0;
+}

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Reflection;
 using System.Text.RegularExpressions;
-using InterimPlatform.Hosting.Processes;
+using InterimPlatform.Hosting.NativeServers;
 
 namespace InterimPlatform.Tests.Integration.Infrastructure;
 
@@ -61,7 +61,7 @@ public sealed partial class AppHostProcess : IAsyncDisposable
     public static AppHostProcess Start(string? stateDirectory = null, int? gatewayPort = null)
     {
         stateDirectory ??= Path.Combine(Path.GetTempPath(), "interim-apphost-" + Guid.NewGuid().ToString("N")[..12]);
-        var port = gatewayPort ?? PortAllocator.GetFreePort();
+        var port = gatewayPort ?? LoopbackPorts.GetFreePort();
         var start = new ProcessStartInfo(AppHostExecutable())
         {
             UseShellExecute = false,
@@ -70,11 +70,12 @@ public sealed partial class AppHostProcess : IAsyncDisposable
             RedirectStandardInput = true,
         };
         // The dashboard's ports too: the defaults (18888-18890) may be taken by an AppHost someone runs by hand.
-        var dashboardPort = PortAllocator.GetFreePort();
+        var dashboardPort = LoopbackPorts.GetFreePort();
         string[] arguments =
         [
-            "--state-dir", stateDirectory, $"--Gateway:Port={port}", $"--Messaging:AmqpPort={PortAllocator.GetFreePort()}",
-            $"--Dashboard:Port={dashboardPort}", $"--Dashboard:OtlpGrpcPort={PortAllocator.GetFreePort()}", $"--Dashboard:OtlpHttpPort={PortAllocator.GetFreePort()}",
+            "--state-dir", stateDirectory, $"--Gateway:Port={port}", $"--Messaging:AmqpPort={LoopbackPorts.GetFreePort()}",
+            $"--Dashboard:Port={dashboardPort}", $"--Dashboard:OtlpGrpcPort={LoopbackPorts.GetFreePort()}", $"--Dashboard:OtlpHttpPort={LoopbackPorts.GetFreePort()}",
+            $"--Dashboard:ResourceServicePort={LoopbackPorts.GetFreePort()}",
         ];
         foreach (var argument in arguments)
         {
@@ -108,12 +109,12 @@ public sealed partial class AppHostProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>Sends SIGTERM (as systemd or Ctrl+C would ask it to stop) and waits for the exit code.</summary>
-    public async Task<int> StopAsync(TimeSpan timeout)
+    /// <summary>Sends SIGTERM (as systemd asks a service to stop), or SIGINT (Ctrl+C), and waits for the exit code.</summary>
+    public async Task<int> StopAsync(TimeSpan timeout, string signal = "TERM")
     {
         if (!_process.HasExited)
         {
-            await CommandRunner.RunAsync("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)], CancellationToken.None);
+            await CommandRunner.RunAsync("kill", [$"-{signal}", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)], CancellationToken.None);
         }
 
         await _process.WaitForExitAsync().WaitAsync(timeout);
@@ -126,22 +127,6 @@ public sealed partial class AppHostProcess : IAsyncDisposable
         return _process.ExitCode;
     }
 
-    /// <summary>A connection string to one of the platform's databases, from the printed port and the generated credentials.</summary>
-    public string DatabaseConnectionString(string database)
-    {
-        var port = PostgresPort().Match(Output);
-        using var secrets = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(StateDirectory, "secrets.json")));
-        return new Npgsql.NpgsqlConnectionStringBuilder
-        {
-            Host = "127.0.0.1",
-            Port = int.Parse(port.Groups["port"].Value, System.Globalization.CultureInfo.InvariantCulture),
-            Username = "postgres",
-            Password = secrets.RootElement.GetProperty("PostgresPassword").GetString(),
-            Database = database,
-            Pooling = false,
-        }.ConnectionString;
-    }
-
     /// <summary>SIGKILL: the AppHost gets no chance to clean up.</summary>
     public void Kill() => _process.Kill(entireProcessTree: false);
 
@@ -152,35 +137,50 @@ public sealed partial class AppHostProcess : IAsyncDisposable
         return File.Exists(status) && !File.ReadAllText(status).Contains("State:\tZ", StringComparison.Ordinal);
     }
 
-    /// <summary>Processes whose command line mentions this AppHost's state folder (PostgreSQL, RabbitMQ).</summary>
-    public IReadOnlyList<int> ProcessesUsingStateFolder()
+    /// <summary>
+    /// Every process the AppHost started, directly or not: its descendants and those of DCP, which detaches from it
+    /// (and whose processes name the AppHost in <c>--monitor</c>): DCP's servers and monitors, the dashboard, the
+    /// services, PostgreSQL, RabbitMQ and its port mapper.
+    /// </summary>
+    public IReadOnlyList<(int Pid, string CommandLine)> PlatformProcesses()
     {
-        var found = new List<int>();
+        var processes = new Dictionary<int, (int Parent, string CommandLine)>();
         foreach (var directory in Directory.EnumerateDirectories("/proc"))
         {
-            if (!int.TryParse(Path.GetFileName(directory), out var pid) || pid == Environment.ProcessId)
+            if (!int.TryParse(Path.GetFileName(directory), out var pid) || !IsAlive(pid))
             {
                 continue;
             }
 
             try
             {
-                var commandLine = File.ReadAllText(Path.Combine(directory, "cmdline")).Replace('\0', ' ');
-                if (commandLine.Contains(StateDirectory, StringComparison.Ordinal) && IsAlive(pid))
-                {
-                    found.Add(pid);
-                }
+                var stat = File.ReadAllText(Path.Combine(directory, "stat"));
+                var parent = int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
+                processes[pid] = (parent, File.ReadAllText(Path.Combine(directory, "cmdline")).Replace('\0', ' ').Trim());
             }
-            catch (IOException)
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
             {
                 // exited while we looked
             }
-            catch (UnauthorizedAccessException)
-            {
-            }
         }
 
-        return found;
+        var roots = processes.Where(p => p.Key == ProcessId || p.Value.CommandLine.Contains($"--monitor {ProcessId}", StringComparison.Ordinal)).Select(p => p.Key).ToHashSet();
+        var found = new HashSet<int>(roots);
+        bool added;
+        do
+        {
+            added = false;
+            foreach (var (pid, (parent, _)) in processes)
+            {
+                if (!found.Contains(pid) && found.Contains(parent))
+                {
+                    added |= found.Add(pid);
+                }
+            }
+        }
+        while (added);
+
+        return [.. found.Where(pid => pid != ProcessId).Select(pid => (pid, processes[pid].CommandLine))];
     }
 
     public async ValueTask DisposeAsync()
@@ -256,9 +256,6 @@ public sealed partial class AppHostProcess : IAsyncDisposable
     [GeneratedRegex(@"Dashboard:\s+(?<url>http://localhost:\d+/login\?t=\S+)")]
     private static partial Regex DashboardLine();
 
-    [GeneratedRegex(@"postgres\s+Running\s+pid \d+; tcp://127\.0\.0\.1:(?<port>\d+)")]
-    private static partial Regex PostgresPort();
-
-    [GeneratedRegex(@"^\S+\s+(?<name>\S+)\s+Running\s+pid (?<pid>\d+)")]
+    [GeneratedRegex(@"^\S+\s+(?<name>\S+)\s+(Starting|Healthy)\s+pid (?<pid>\d+)")]
     private static partial Regex RunningLine();
 }

@@ -1,4 +1,4 @@
-using InterimPlatform.Hosting.Processes;
+using InterimPlatform.Hosting.NativeServers;
 
 namespace InterimPlatform.Tests.Integration.Infrastructure;
 

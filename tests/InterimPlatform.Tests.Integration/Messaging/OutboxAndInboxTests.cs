@@ -1,9 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text.Json;
-using InterimPlatform.Hosting.Processes;
-using InterimPlatform.Hosting.Servers;
-using InterimPlatform.Hosting.State;
 using InterimPlatform.Messaging.Inbox;
 using InterimPlatform.Messaging.Operations;
 using InterimPlatform.Messaging.Outbox;
@@ -60,17 +57,14 @@ public sealed class OutboxAndInboxTests(PlatformServers servers)
     public async Task An_event_written_while_the_broker_is_down_is_delivered_once_it_is_back()
     {
         // A broker of its own: stopping the shared one would disturb the other tests.
-        var binaries = await ServerBinaries.FindRabbitMQAsync(_ => { }, CancellationToken.None);
-        var options = new RabbitMQNodeOptions(Path.Combine(Path.GetTempPath(), "interim-broker-" + _service), "notes", PlatformSecrets.Generate()) { ManagementPlugin = false };
-        var node = await RabbitMQNode.StartAsync(binaries, options, ProcessWatchdog.Shared, _ => { }, CancellationToken.None);
-        try
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
+        await using var broker = await OwnRabbitMQ.LaunchAsync(timeout.Token);
         {
-            await node.WaitUntilReadyAsync(TimeSpan.FromMinutes(2), CancellationToken.None);
             var database = await NotesService.CreateDatabaseAsync(servers);
-            using var host = NotesService.Build(_service, database, node.AmqpUri.ToString(), _faults);
+            using var host = NotesService.Build(_service, database, broker.Node.AmqpUri.ToString(), _faults);
             await StartAsync(host);
 
-            await node.StopAsync();
+            await broker.StopAsync(timeout.Token);
             var note = new Note { Id = Guid.NewGuid(), Text = "written during the outage" };
             await using (var db = NotesService.OpenDatabase(database))
             {
@@ -84,17 +78,11 @@ public sealed class OutboxAndInboxTests(PlatformServers servers)
                 Assert.Null((await db.Set<OutboxMessage>().SingleAsync()).SentAt);
             }
 
-            node = await RabbitMQNode.StartAsync(binaries, options, ProcessWatchdog.Shared, _ => { }, CancellationToken.None);
-            await node.WaitUntilReadyAsync(TimeSpan.FromMinutes(2), CancellationToken.None);
+            await broker.StartAsync(timeout.Token);
 
             var copy = await NotesService.WaitForCopyAsync(database, note.Id, TimeSpan.FromSeconds(90));
             Assert.Equal(1, copy.Applied);
             await host.StopAsync();
-        }
-        finally
-        {
-            await node.DisposeAsync();
-            Directory.Delete(options.BaseDirectory, recursive: true);
         }
     }
 

@@ -34,7 +34,7 @@ public sealed class DatabaseOutageTests(PlatformServers servers) : IAsyncLifetim
     public async Task InitializeAsync()
     {
         _binaries = await ServerBinaries.FindPostgresAsync(_ => { }, CancellationToken.None);
-        _options = new PostgresServerOptions(_directory, PortAllocator.GetFreePort(), PlatformSecrets.Generate()) { Ephemeral = true };
+        _options = new PostgresServerOptions(_directory, InterimPlatform.Hosting.Processes.PortAllocator.GetFreePort(), PlatformSecrets.Generate()) { Ephemeral = true };
         _postgres = await StartPostgresAsync();
         await _postgres.EnsureDatabaseAsync("candidates", CancellationToken.None);
     }

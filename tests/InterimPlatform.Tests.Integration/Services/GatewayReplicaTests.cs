@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text;
 using InterimPlatform.Gateway.Data;
-using InterimPlatform.Hosting.Processes;
+using InterimPlatform.Hosting.NativeServers;
 using InterimPlatform.Tests.Integration.Infrastructure;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -20,7 +20,7 @@ public sealed class GatewayReplicaTests(PlatformServers servers) : IAsyncLifetim
 
     public async Task InitializeAsync()
     {
-        var liveUrl = $"http://127.0.0.1:{PortAllocator.GetFreePort()}";
+        var liveUrl = $"http://127.0.0.1:{LoopbackPorts.GetFreePort()}";
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls(liveUrl);
         _liveReplica = builder.Build();
@@ -43,7 +43,7 @@ public sealed class GatewayReplicaTests(PlatformServers servers) : IAsyncLifetim
             ["Gateway:BootstrapKeys:0:Role"] = "recruiter",
             ["Gateway:BootstrapKeys:0:Key"] = $"replicarecruit:{Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(RecruiterKey)))}",
             // The first replica is dead: nothing listens on its port.
-            ["services:matching:http:0"] = $"http://127.0.0.1:{PortAllocator.GetFreePort()}",
+            ["services:matching:http:0"] = $"http://127.0.0.1:{LoopbackPorts.GetFreePort()}",
             ["services:matching:http:1"] = liveUrl,
             // Health checks would take the dead replica out of the rotation after a few seconds; off here, so
             // every request that picks it shows the failover itself.

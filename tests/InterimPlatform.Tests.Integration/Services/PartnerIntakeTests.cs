@@ -263,7 +263,7 @@ public sealed class PartnerIntakeTests(PlatformServers servers) : IAsyncLifetime
         await new ConnectionFactory
         {
             HostName = "127.0.0.1",
-            Port = servers.RabbitMQ.Options.AmqpPort,
+            Port = servers.RabbitMQ.AmqpPort,
             UserName = partner,
             Password = servers.PartnerPasswords[partner],
         }.CreateConnectionAsync();

@@ -12,7 +12,7 @@ public sealed class ServerSecurityTests(PlatformServers servers)
     [Fact]
     public async Task RabbitMQ_refuses_guest_guest()
     {
-        var factory = new ConnectionFactory { HostName = "127.0.0.1", Port = servers.RabbitMQ.Options.AmqpPort, UserName = "guest", Password = "guest" };
+        var factory = new ConnectionFactory { HostName = "127.0.0.1", Port = servers.RabbitMQ.AmqpPort, UserName = "guest", Password = "guest" };
 
         await Assert.ThrowsAsync<BrokerUnreachableException>(() => factory.CreateConnectionAsync());
     }

@@ -37,8 +37,8 @@ public sealed class MessagingPageBackendTests(PlatformServers servers) : IAsyncL
         _broker = new BrokerQueues(new HttpClient(), Options.Create(new MessagingOptions
         {
             ManagementUrl = node.ManagementUri,
-            UserName = node.Options.UserName,
-            Password = node.Options.Password,
+            UserName = node.UserName,
+            Password = node.Password,
         }));
         // The in-process service's client carries the gateway's token, as a request through the gateway would.
         var throughGateway = _matching.CreateClient();

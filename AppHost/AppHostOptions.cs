@@ -50,31 +50,28 @@ public sealed record AppHostOptions(string StateDirectory, bool Reset, string[] 
     }
 
     /// <summary>
-    /// The dashboard on stable loopback URLs over plain HTTP (no machine here has a development certificate), as an
-    /// Aspire template's launch profile would set them, so the AppHost runs the same with or without one; and no
-    /// version check against the internet, which is not reachable here. Explicit environment variables win.
+    /// The arguments for Aspire: the dashboard on stable loopback URLs over plain HTTP (no machine here has a
+    /// development certificate), as an Aspire template's launch profile would set them, so the AppHost runs the same
+    /// with or without one; and no version check against the internet, which is not reachable here. Given as
+    /// configuration, not as this process's environment, so an AppHost run inside a test leaves nothing behind;
+    /// an environment variable of the same name wins.
     /// </summary>
-    public static void ApplyDashboardDefaults(string[] aspireArguments)
+    public string[] WithDashboardDefaults()
     {
-        var configuration = new ConfigurationBuilder().AddEnvironmentVariables().AddCommandLine(aspireArguments).Build();
+        var configuration = new ConfigurationBuilder().AddEnvironmentVariables().AddCommandLine(AspireArguments).Build();
         var port = configuration.GetValue("Dashboard:Port", 18888);
         var otlpGrpcPort = configuration.GetValue("Dashboard:OtlpGrpcPort", 18889);
         var otlpHttpPort = configuration.GetValue("Dashboard:OtlpHttpPort", 18890);
         var resourceServicePort = configuration.GetValue("Dashboard:ResourceServicePort", 18887);
-        Default("ASPNETCORE_URLS", $"http://localhost:{port}");
-        Default("ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL", $"http://localhost:{otlpGrpcPort}");
-        Default("ASPIRE_DASHBOARD_OTLP_HTTP_ENDPOINT_URL", $"http://localhost:{otlpHttpPort}");
-        Default("ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL", $"http://localhost:{resourceServicePort}");
-        Default("ASPIRE_ALLOW_UNSECURED_TRANSPORT", "true");
-        Default("ASPIRE_VERSION_CHECK_DISABLED", "true");
-        Default("DOTNET_ENVIRONMENT", "Development");
-    }
-
-    private static void Default(string name, string value)
-    {
-        if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable(name)))
+        var defaults = new Dictionary<string, string>
         {
-            Environment.SetEnvironmentVariable(name, value);
-        }
+            ["ASPNETCORE_URLS"] = $"http://localhost:{port}",
+            ["ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL"] = $"http://localhost:{otlpGrpcPort}",
+            ["ASPIRE_DASHBOARD_OTLP_HTTP_ENDPOINT_URL"] = $"http://localhost:{otlpHttpPort}",
+            ["ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL"] = $"http://localhost:{resourceServicePort}",
+            ["ASPIRE_ALLOW_UNSECURED_TRANSPORT"] = "true",
+            ["ASPIRE_VERSION_CHECK_DISABLED"] = "true",
+        };
+        return [.. defaults.Where(d => string.IsNullOrEmpty(Environment.GetEnvironmentVariable(d.Key))).Select(d => $"--{d.Key}={d.Value}"), .. AspireArguments];
     }
 }
