@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
@@ -66,13 +67,22 @@ public static class ServiceDefaultsExtensions
                     options.Filter = context =>
                         !context.Request.Path.StartsWithSegments(HealthEndpointPath)
                         && !context.Request.Path.StartsWithSegments(AlivenessEndpointPath))
-                .AddHttpClientInstrumentation()
+                .AddHttpClientInstrumentation(options =>
+                    // The gateway's own health probes of every instance start a trace each: an idle platform's
+                    // traces would be nothing else. A probe made while serving a request stays in its trace.
+                    options.FilterHttpRequestMessage = request => !IsUnrequestedProbe(request))
                 .AddNpgsql()
                 .AddProcessor(new BackgroundDatabaseSpans()));
 
         builder.AddOpenTelemetryExporters();
         return builder;
     }
+
+    private static bool IsUnrequestedProbe(HttpRequestMessage request) =>
+        request.RequestUri is { } uri
+        && (uri.AbsolutePath == HealthEndpointPath || uri.AbsolutePath == AlivenessEndpointPath)
+        // The filter runs with the client call's own activity current: no parent means nothing asked for it.
+        && Activity.Current?.Parent is null;
 
     private static TBuilder AddOpenTelemetryExporters<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
