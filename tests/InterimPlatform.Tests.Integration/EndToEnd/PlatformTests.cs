@@ -209,7 +209,7 @@ public sealed class PlatformTests(AspirePlatform platform)
         await platform.ExecuteCommandAsync("candidates", KnownResourceCommands.StopCommand, timeout.Token);
         try
         {
-            await platform.App.ResourceNotifications.WaitForResourceAsync("candidates", [KnownResourceStates.Exited, KnownResourceStates.Finished], timeout.Token);
+            await platform.App.ResourceNotifications.WaitForResourceAsync("candidates", KnownResourceStates.TerminalStates, timeout.Token);
             var down = await client.GetAsync($"/api/candidates/{Guid.NewGuid()}");
             var up = await client.GetAsync("/api/matching/candidates");
 

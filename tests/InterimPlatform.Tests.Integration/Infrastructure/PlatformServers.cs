@@ -159,10 +159,9 @@ public sealed class OwnRabbitMQ : IAsyncDisposable
     /// <summary>Stops the node as the dashboard's Stop does, and waits until it has exited.</summary>
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        // The command reports a failure when the node takes longer than DCP's 15 s to stop (a loaded machine), but the
-        // stop goes on: what counts is that it ends.
-        await _app.Services.GetRequiredService<ResourceCommandService>().ExecuteCommandAsync(Name, KnownResourceCommands.StopCommand, cancellationToken);
-        await _app.ResourceNotifications.WaitForResourceAsync(Name, [KnownResourceStates.Exited, KnownResourceStates.Finished], cancellationToken);
+        var result = await _app.Services.GetRequiredService<ResourceCommandService>().ExecuteCommandAsync(Name, KnownResourceCommands.StopCommand, cancellationToken);
+        Assert.True(result.Success, result.Message);
+        await _app.ResourceNotifications.WaitForResourceAsync(Name, KnownResourceStates.TerminalStates, cancellationToken);
     }
 
     /// <summary>Starts the node again as the dashboard's Start does, and waits until it is healthy.</summary>
