@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
@@ -178,5 +179,164 @@ public sealed class OwnRabbitMQ : IAsyncDisposable
         await _app.StopAsync();
         await _app.DisposeAsync();
         Directory.Delete(_directory, recursive: true);
+    }
+}
+
+/// <summary>
+/// A PostgreSQL server of a test's own (for a test that stops, restarts or kills it), run as the AppHost runs one:
+/// the hosting integration's server resource with its databases, each owned by a role of its own. It keeps its
+/// port, so a server started again is found where it was.
+/// </summary>
+public sealed class OwnPostgres : IAsyncDisposable
+{
+    private const string Name = "postgres";
+    private readonly DistributedApplication _app;
+    private readonly string _directory;
+    private readonly IReadOnlyDictionary<string, PostgresDatabaseResource> _databases;
+
+    private OwnPostgres(DistributedApplication app, string directory, TestPostgres server, IReadOnlyDictionary<string, PostgresDatabaseResource> databases)
+    {
+        _app = app;
+        _directory = directory;
+        Server = server;
+        _databases = databases;
+    }
+
+    /// <summary>The server, reached as its superuser.</summary>
+    public TestPostgres Server { get; }
+
+    /// <summary>Starts a server with <paramref name="databases"/> (database names; each resource is <c>{name}db</c>, as in the AppHost).</summary>
+    public static async Task<OwnPostgres> LaunchAsync(IReadOnlyList<string> databases, CancellationToken cancellationToken)
+    {
+        var directory = Path.Combine(Path.GetTempPath(), "interim-postgres-" + Guid.NewGuid().ToString("N")[..8]);
+        var password = GeneratedSecret.Create();
+        var builder = AspireTesting.CreateBuilder(
+            [$"--Parameters:{Name}-password={password}", .. databases.Select(d => $"--Parameters:{d}db-owner-password={GeneratedSecret.Create()}")]);
+        var server = builder.AddPostgresServer(Name, builder.AddParameter($"{Name}-password", secret: true), directory).WithEphemeralData();
+        var resources = databases.ToDictionary(d => d, d => server.AddDatabase($"{d}db", builder.AddParameter($"{d}db-owner-password", secret: true), d).Resource);
+        var app = await builder.BuildAsync(cancellationToken);
+        await app.StartAsync(cancellationToken);
+        // A database is healthy once it exists and its owner can connect: its check creates it.
+        await Task.WhenAll([
+            app.ResourceNotifications.WaitForResourceHealthyAsync(Name, cancellationToken),
+            .. resources.Values.Select(d => app.ResourceNotifications.WaitForResourceHealthyAsync(d.Name, cancellationToken))]);
+        return new OwnPostgres(app, directory, new TestPostgres(server.Resource.Port, password), resources);
+    }
+
+    /// <summary>The connection string a service gets for <paramref name="database"/> (its owner role), as the AppHost passes it.</summary>
+    public async Task<string> ConnectionStringAsync(string database) =>
+        await _databases[database].ConnectionStringExpression.GetValueAsync(CancellationToken.None)
+        ?? throw new InvalidOperationException($"No connection string for {database}.");
+
+    /// <summary>The process id DCP reports for the running server (the wrapper that runs postgres).</summary>
+    public int ProcessId =>
+        _app.ResourceNotifications.TryGetCurrentState(Name, out var state) && Pid(state) is { } pid
+            ? pid
+            : throw new InvalidOperationException($"{Name} has no process id.");
+
+    /// <summary>Stops the server as the dashboard's Stop does (a fast shutdown: SIGINT), and waits until it has exited.</summary>
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        var result = await _app.Services.GetRequiredService<ResourceCommandService>().ExecuteCommandAsync(Name, KnownResourceCommands.StopCommand, cancellationToken);
+        Assert.True(result.Success, result.Message);
+        await WaitUntilStoppedAsync(cancellationToken);
+    }
+
+    /// <summary>Starts the server again as the dashboard's Start does, and waits until it is healthy.</summary>
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var result = await _app.Services.GetRequiredService<ResourceCommandService>().ExecuteCommandAsync(Name, KnownResourceCommands.StartCommand, cancellationToken);
+        Assert.True(result.Success, result.Message);
+        await WaitUntilHealthyAsync(previousProcessId: null, cancellationToken);
+    }
+
+    /// <summary>Restarts the server as the dashboard's Restart does (stop, then start), and waits until the new one is healthy.</summary>
+    public async Task RestartAsync(CancellationToken cancellationToken)
+    {
+        var before = ProcessId;
+        var result = await _app.Services.GetRequiredService<ResourceCommandService>().ExecuteCommandAsync(Name, KnownResourceCommands.RestartCommand, cancellationToken);
+        Assert.True(result.Success, result.Message);
+        await WaitUntilHealthyAsync(before, cancellationToken);
+    }
+
+    /// <summary>
+    /// kill -9 of the whole server at once (the wrapper DCP runs, the postmaster and every backend): no goodbye to
+    /// any client, whose sockets simply close. Returns once DCP has seen it exit.
+    /// </summary>
+    public async Task KillAsync(CancellationToken cancellationToken)
+    {
+        var root = ProcessId;
+        var tree = ProcessTree(root);
+        using (var kill = Process.Start("kill", ["-s", "KILL", "--", .. tree.Select(p => p.ToString(System.Globalization.CultureInfo.InvariantCulture))])!)
+        {
+            await kill.WaitForExitAsync(cancellationToken);
+        }
+
+        await WaitUntilStoppedAsync(cancellationToken);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        try
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // best effort: a temp folder
+        }
+    }
+
+    private Task WaitUntilStoppedAsync(CancellationToken cancellationToken) =>
+        _app.ResourceNotifications.WaitForResourceAsync(Name, [KnownResourceStates.Exited, KnownResourceStates.Finished, KnownResourceStates.FailedToStart], cancellationToken);
+
+    /// <summary>
+    /// Running as a new process and healthy: Aspire resets a resource's health reports when it starts, so a report of
+    /// the new process is the server accepting connections again.
+    /// </summary>
+    private async Task WaitUntilHealthyAsync(int? previousProcessId, CancellationToken cancellationToken) =>
+        await _app.ResourceNotifications.WaitForResourceAsync(
+            Name,
+            e => e.Snapshot.State?.Text == KnownResourceStates.Running
+                && Pid(e) is { } pid && pid != previousProcessId
+                && e.Snapshot.HealthStatus == Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy,
+            cancellationToken);
+
+    private static int? Pid(ResourceEvent state) =>
+        state.Snapshot.Properties.FirstOrDefault(p => p.Name.EndsWith(".pid", StringComparison.Ordinal))?.Value is { } pid
+            ? Convert.ToInt32(pid, System.Globalization.CultureInfo.InvariantCulture)
+            : null;
+
+    /// <summary><paramref name="root"/> and all its descendants, from /proc.</summary>
+    private static List<int> ProcessTree(int root)
+    {
+        var parents = new Dictionary<int, int>();
+        foreach (var directory in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(directory), out var pid))
+            {
+                continue;
+            }
+
+            try
+            {
+                var stat = File.ReadAllText(Path.Combine(directory, "stat"));
+                parents[pid] = int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
+            {
+                // exited while we looked
+            }
+        }
+
+        var tree = new List<int> { root };
+        for (var i = 0; i < tree.Count; i++)
+        {
+            tree.AddRange(parents.Where(p => p.Value == tree[i]).Select(p => p.Key));
+        }
+
+        return tree;
     }
 }
