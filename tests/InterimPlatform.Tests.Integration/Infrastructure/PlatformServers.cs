@@ -194,13 +194,23 @@ public sealed class OwnPostgres : IAsyncDisposable
     private readonly string _directory;
     private readonly IReadOnlyDictionary<string, PostgresDatabaseResource> _databases;
 
-    private OwnPostgres(DistributedApplication app, string directory, TestPostgres server, IReadOnlyDictionary<string, PostgresDatabaseResource> databases)
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _console = new();
+    private readonly CancellationTokenSource _stopping = new();
+
+    private readonly PostgresServerResource _resource;
+
+    private OwnPostgres(DistributedApplication app, string directory, PostgresServerResource resource, TestPostgres server, IReadOnlyDictionary<string, PostgresDatabaseResource> databases)
     {
         _app = app;
+        _resource = resource;
         _directory = directory;
         Server = server;
         _databases = databases;
+        _ = KeepConsoleAsync();
     }
+
+    /// <summary>The server's latest console lines (what PostgreSQL said, across its restarts), for a failure's message.</summary>
+    public string Console => string.Join(Environment.NewLine, _console);
 
     /// <summary>The server, reached as its superuser.</summary>
     public TestPostgres Server { get; }
@@ -220,7 +230,7 @@ public sealed class OwnPostgres : IAsyncDisposable
         await Task.WhenAll([
             app.ResourceNotifications.WaitForResourceHealthyAsync(Name, cancellationToken),
             .. resources.Values.Select(d => app.ResourceNotifications.WaitForResourceHealthyAsync(d.Name, cancellationToken))]);
-        return new OwnPostgres(app, directory, new TestPostgres(server.Resource.Port, password), resources);
+        return new OwnPostgres(app, directory, server.Resource, new TestPostgres(server.Resource.Port, password), resources);
     }
 
     /// <summary>The connection string a service gets for <paramref name="database"/> (its owner role), as the AppHost passes it.</summary>
@@ -260,14 +270,17 @@ public sealed class OwnPostgres : IAsyncDisposable
     }
 
     /// <summary>
-    /// kill -9 of the whole server at once (the wrapper DCP runs, the postmaster and every backend): no goodbye to
-    /// any client, whose sockets simply close. Returns once DCP has seen it exit.
+    /// kill -9 of the whole server at once (the postmaster and every backend): no goodbye to any client, whose
+    /// sockets simply close. Returns once DCP has seen it exit. The wrapper DCP runs is left to reap the postmaster
+    /// and exit with it: killed too, it would leave the postmaster a zombie until PID 1 reaps it, and a server
+    /// started meanwhile refuses to run ("lock file postmaster.pid already exists", its process id still taken).
     /// </summary>
     public async Task KillAsync(CancellationToken cancellationToken)
     {
-        var root = ProcessId;
-        var tree = ProcessTree(root);
-        using (var kill = Process.Start("kill", ["-s", "KILL", "--", .. tree.Select(p => p.ToString(System.Globalization.CultureInfo.InvariantCulture))])!)
+        var wrapper = ProcessId;
+        var server = ProcessTree(wrapper).Skip(1).ToList();
+        Assert.NotEmpty(server);
+        using (var kill = Process.Start("kill", ["-s", "KILL", "--", .. server.Select(p => p.ToString(System.Globalization.CultureInfo.InvariantCulture))])!)
         {
             await kill.WaitForExitAsync(cancellationToken);
         }
@@ -278,7 +291,9 @@ public sealed class OwnPostgres : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _app.StopAsync();
+        await _stopping.CancelAsync();
         await _app.DisposeAsync();
+        _stopping.Dispose();
         try
         {
             Directory.Delete(_directory, recursive: true);
@@ -289,20 +304,60 @@ public sealed class OwnPostgres : IAsyncDisposable
         }
     }
 
-    private Task WaitUntilStoppedAsync(CancellationToken cancellationToken) =>
-        _app.ResourceNotifications.WaitForResourceAsync(Name, [KnownResourceStates.Exited, KnownResourceStates.Finished, KnownResourceStates.FailedToStart], cancellationToken);
+    private async Task WaitUntilStoppedAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _app.ResourceNotifications.WaitForResourceAsync(Name, [KnownResourceStates.Exited, KnownResourceStates.Finished, KnownResourceStates.FailedToStart], cancellationToken);
+        }
+        catch (OperationCanceledException e)
+        {
+            throw new TimeoutException($"{Name} did not stop. Its console:{Environment.NewLine}{Console}", e);
+        }
+    }
+
+    private async Task KeepConsoleAsync()
+    {
+        try
+        {
+            await foreach (var lines in _app.Services.GetRequiredService<ResourceLoggerService>().WatchAsync(_resource).WithCancellation(_stopping.Token))
+            {
+                foreach (var line in lines)
+                {
+                    _console.Enqueue(line.Content);
+                    while (_console.Count > 200)
+                    {
+                        _console.TryDequeue(out _);
+                    }
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // disposed
+        }
+    }
 
     /// <summary>
     /// Running as a new process and healthy: Aspire resets a resource's health reports when it starts, so a report of
     /// the new process is the server accepting connections again.
     /// </summary>
-    private async Task WaitUntilHealthyAsync(int? previousProcessId, CancellationToken cancellationToken) =>
-        await _app.ResourceNotifications.WaitForResourceAsync(
-            Name,
-            e => e.Snapshot.State?.Text == KnownResourceStates.Running
-                && Pid(e) is { } pid && pid != previousProcessId
-                && e.Snapshot.HealthStatus == Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy,
-            cancellationToken);
+    private async Task WaitUntilHealthyAsync(int? previousProcessId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _app.ResourceNotifications.WaitForResourceAsync(
+                Name,
+                e => e.Snapshot.State?.Text == KnownResourceStates.Running
+                    && Pid(e) is { } pid && pid != previousProcessId
+                    && e.Snapshot.HealthStatus == Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy,
+                cancellationToken);
+        }
+        catch (OperationCanceledException e)
+        {
+            throw new TimeoutException($"{Name} did not become healthy. Its console:{Environment.NewLine}{Console}", e);
+        }
+    }
 
     private static int? Pid(ResourceEvent state) =>
         state.Snapshot.Properties.FirstOrDefault(p => p.Name.EndsWith(".pid", StringComparison.Ordinal))?.Value is { } pid
