@@ -271,20 +271,24 @@ public sealed class OwnPostgres : IAsyncDisposable
 
     /// <summary>
     /// kill -9 of the whole server at once (the postmaster and every backend): no goodbye to any client, whose
-    /// sockets simply close. Returns once DCP has seen it exit. The wrapper DCP runs is left to reap the postmaster
-    /// and exit with it: killed too, it would leave the postmaster a zombie until PID 1 reaps it, and a server
-    /// started meanwhile refuses to run ("lock file postmaster.pid already exists", its process id still taken).
+    /// sockets simply close. Every process is stopped (SIGSTOP) before any is killed: a backend that outlived its
+    /// postmaster by a moment would tell its client ("terminating connection due to unexpected postmaster exit").
+    /// Returns once DCP has seen it exit. The wrapper DCP runs is left to reap the postmaster and exit with it:
+    /// killed too, it would leave the postmaster a zombie until PID 1 reaps it, and a server started meanwhile
+    /// refuses to run ("lock file postmaster.pid already exists", its process id still taken).
     /// </summary>
     public async Task KillAsync(CancellationToken cancellationToken)
     {
         var wrapper = ProcessId;
-        var server = ProcessTree(wrapper).Skip(1).ToList();
-        Assert.NotEmpty(server);
-        using (var kill = Process.Start("kill", ["-s", "KILL", "--", .. server.Select(p => p.ToString(System.Globalization.CultureInfo.InvariantCulture))])!)
+        var stopped = new List<int>();
+        // Until none is left running: a postmaster may have started a backend just before it was stopped.
+        while (ProcessTree(wrapper).Skip(1).Except(stopped).ToList() is { Count: > 0 } running)
         {
-            await kill.WaitForExitAsync(cancellationToken);
+            await SignalAsync("STOP", running, cancellationToken);
+            stopped.AddRange(running);
         }
 
+        await SignalAsync("KILL", stopped, cancellationToken);
         await WaitUntilStoppedAsync(cancellationToken);
     }
 
@@ -363,6 +367,12 @@ public sealed class OwnPostgres : IAsyncDisposable
         state.Snapshot.Properties.FirstOrDefault(p => p.Name.EndsWith(".pid", StringComparison.Ordinal))?.Value is { } pid
             ? Convert.ToInt32(pid, System.Globalization.CultureInfo.InvariantCulture)
             : null;
+
+    private static async Task SignalAsync(string signal, IEnumerable<int> processes, CancellationToken cancellationToken)
+    {
+        using var kill = Process.Start("kill", ["-s", signal, "--", .. processes.Select(p => p.ToString(System.Globalization.CultureInfo.InvariantCulture))])!;
+        await kill.WaitForExitAsync(cancellationToken);
+    }
 
     /// <summary><paramref name="root"/> and all its descendants, from /proc.</summary>
     private static List<int> ProcessTree(int root)
