@@ -27,7 +27,14 @@ public sealed class PartnerIntakeProcessor(CandidatesDbContext db, TimeProvider 
 {
     public const string InboxConsumer = "PartnerIntake";
 
-    public async Task<IReadOnlyList<IntakeOutcome>> ApplyAsync(IReadOnlyList<ReadMessage> batch, CancellationToken cancellationToken)
+    /// <summary>
+    /// One unit of work under the execution strategy: an attempt that met a broken connection before its commit
+    /// runs again whole, reading everything afresh.
+    /// </summary>
+    public Task<IReadOnlyList<IntakeOutcome>> ApplyAsync(IReadOnlyList<ReadMessage> batch, CancellationToken cancellationToken) =>
+        db.InUnitOfWorkAsync(ct => ApplyOnceAsync(batch, ct), cancellationToken);
+
+    private async Task<IReadOnlyList<IntakeOutcome>> ApplyOnceAsync(IReadOnlyList<ReadMessage> batch, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNowForStorage();
         var today = DateOnly.FromDateTime(now.UtcDateTime);
