@@ -25,6 +25,7 @@ namespace InterimPlatform.Tests.Integration.Ops;
 public sealed class PartnerIntakeTalliesTests(PlatformServers servers) : IAsyncLifetime
 {
     private const string Globalise = "globalise";
+    private const string CandidateRegisteredQueue = "matching-candidate-registered";
     private ServiceHost<CandidatesDbContext> _service = null!;
     private IConnection _partner = null!;
     private IChannel _channel = null!;
@@ -197,5 +198,18 @@ public sealed class PartnerIntakeTalliesTests(PlatformServers servers) : IAsyncL
         await _channel.DisposeAsync();
         await _partner.DisposeAsync();
         await _service.DisposeAsync();
+
+        // The people registered here were announced to Matching's queue: a later test's Matching that counts its
+        // pool must not find them there (the collection's tests run one at a time, so nothing else is in flight).
+        await using var admin = await new ConnectionFactory { Uri = servers.RabbitMQ.AmqpUri }.CreateConnectionAsync();
+        await using var adminChannel = await admin.CreateChannelAsync();
+        try
+        {
+            await adminChannel.QueuePurgeAsync(CandidateRegisteredQueue);
+        }
+        catch (OperationInterruptedException)
+        {
+            // no Matching has declared it yet: nothing was routed anywhere
+        }
     }
 }
