@@ -333,7 +333,8 @@ public sealed class BenchPlatform : IAsyncDisposable
 
     private ResourceCommandService Commands => _app.Services.GetRequiredService<ResourceCommandService>();
 
-    private int? TryProcessId(string resource) =>
+    /// <summary>The process id of a running resource; null when it is not running or has no process (a database).</summary>
+    public int? TryProcessId(string resource) =>
         _app.ResourceNotifications.TryGetCurrentState(resource, out var current)
         && current.Snapshot.State?.Text == KnownResourceStates.Running
         && current.Snapshot.Properties.FirstOrDefault(p => p.Name == PidProperty)?.Value is { } pid
