@@ -3,7 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
-using InterimPlatform.Hosting;
+using InterimPlatform.Bench.Platform;
 
 namespace InterimPlatform.Bench.FaultSuite;
 
@@ -13,7 +13,7 @@ namespace InterimPlatform.Bench.FaultSuite;
 /// exchange, and reports throughput, p50/p99 and every resource's memory (PSS of its process tree) at start, after
 /// the warm-up and at the end, sampled every 30 s through the hold.
 /// </summary>
-internal sealed class LoadRun(DistributedApplication app, HttpClient gateway, PartnerFeed feed, string run)
+internal sealed class LoadRun(BenchPlatform platform, HttpClient gateway, PartnerFeed feed, string run)
 {
     private static readonly string[] Disciplines = ["finance", "operations", "it", "hr", "sales"];
     private int _sequence;
@@ -165,32 +165,12 @@ internal sealed class LoadRun(DistributedApplication app, HttpClient gateway, Pa
     /// <summary>Memory (PSS, KiB) of each running resource: its process and all its descendants (PostgreSQL's backends, RabbitMQ's helpers).</summary>
     private Dictionary<string, long> Memory()
     {
-        var parents = new Dictionary<int, int>();
-        var rss = new Dictionary<int, long>();
-        foreach (var directory in Directory.EnumerateDirectories("/proc"))
-        {
-            if (!int.TryParse(Path.GetFileName(directory), out var pid))
-            {
-                continue;
-            }
-
-            try
-            {
-                var stat = File.ReadAllText(Path.Combine(directory, "stat"));
-                parents[pid] = int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1], CultureInfo.InvariantCulture);
-                // Proportional set size: memory shared by several processes (PostgreSQL's shared buffers, in every
-                // backend's RSS) is counted once across them, so a tree's sum means something.
-                var line = File.ReadLines(Path.Combine(directory, "smaps_rollup")).FirstOrDefault(l => l.StartsWith("Pss:", StringComparison.Ordinal));
-                rss[pid] = line is null ? 0 : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                // the process ended meanwhile
-            }
-        }
-
-        var children = parents.ToLookup(p => p.Value, p => p.Key);
-        long Tree(int pid) => rss.GetValueOrDefault(pid) + children[pid].Sum(Tree);
-        return app.ResourceStates.Snapshots.Where(s => s.ProcessId is not null).ToDictionary(s => s.Name, s => Tree(s.ProcessId!.Value));
+        // Proportional set size: memory shared by several processes (PostgreSQL's shared buffers, in every backend's
+        // RSS) is counted once across them, so a tree's sum means something.
+        var table = ProcessTable.Read();
+        return platform.Resources
+            .Select(name => (Name: name, Pid: platform.TryProcessId(name)))
+            .Where(r => r.Pid is not null)
+            .ToDictionary(r => r.Name, r => table.Trees([r.Pid!.Value]).Sum(p => ProcessCosts.Pss(p.Pid) ?? 0) / 1024);
     }
 }
