@@ -8,7 +8,7 @@ using InterimPlatform.Hosting.NativeServers;
 namespace InterimPlatform.Bench.AppHostFootprint;
 
 /// <summary>One of the two AppHosts: its build output and the arguments that give it free ports.</summary>
-internal sealed record AppHostKind(string Name, string Label, string Executable, bool HasResourceServicePort)
+internal sealed record AppHostKind(string Name, string Label, string Executable, bool IsAspire)
 {
     public string[] Arguments(string stateDirectory, int gatewayPort)
     {
@@ -19,9 +19,11 @@ internal sealed record AppHostKind(string Name, string Label, string Executable,
             $"--Messaging:AmqpPort={Free()}",
             $"--Dashboard:Port={Free()}", $"--Dashboard:OtlpGrpcPort={Free()}", $"--Dashboard:OtlpHttpPort={Free()}",
         ];
-        if (HasResourceServicePort)
+        if (IsAspire)
         {
+            // The Aspire dashboard's resource service, and the ops pages' port (an AppHost without them ignores it).
             arguments.Add($"--Dashboard:ResourceServicePort={Free()}");
+            arguments.Add($"--Ops:Port={Free()}");
         }
 
         return [.. arguments];

@@ -12,7 +12,7 @@ internal static partial class ProcessKinds
     public static readonly IReadOnlyList<string> Order =
     [
         AppHost, "dcp", "dcp monitor-process", "dashboard", "watchdog (old)", "dotnet run wrappers", "postgres", "rabbitmq (beam.smp, epmd)",
-        "candidates", "engagements", "matching", "gateway",
+        "candidates", "engagements", "matching", "gateway", "ops",
     ];
 
     public static string Of(ProcessEntry process, int appHostPid)
@@ -69,6 +69,6 @@ internal static partial class ProcessKinds
     [GeneratedRegex(@"(^|/)dotnet\s+(run|exec\s.*MSBuild)")]
     private static partial Regex DotnetRun();
 
-    [GeneratedRegex(@"InterimPlatform\.(?<name>Candidates|Engagements|Matching|Gateway)(\.dll)?(\s|$)")]
+    [GeneratedRegex(@"InterimPlatform\.(?<name>Candidates|Engagements|Matching|Gateway|Ops)(\.dll)?(\s|$)")]
     private static partial Regex Service();
 }

@@ -32,8 +32,8 @@ while (!File.Exists(Path.Combine(root!.FullName, "InterimPlatform.sln")))
 var configuration = typeof(AppHostRun).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Release";
 AppHostKind[] kinds =
 [
-    new("old", "AppHost.Legacy", Path.Combine(root.FullName, "AppHost.Legacy", "bin", configuration, "net10.0", "InterimPlatform.AppHost.Legacy"), HasResourceServicePort: false),
-    new("new", "AppHost (Aspire)", Path.Combine(root.FullName, "AppHost", "bin", configuration, "net10.0", "InterimPlatform.AppHost"), HasResourceServicePort: true),
+    new("old", "AppHost.Legacy", Path.Combine(root.FullName, "AppHost.Legacy", "bin", configuration, "net10.0", "InterimPlatform.AppHost.Legacy"), IsAspire: false),
+    new("new", "AppHost (Aspire)", Path.Combine(root.FullName, "AppHost", "bin", configuration, "net10.0", "InterimPlatform.AppHost"), IsAspire: true),
 ];
 foreach (var kind in kinds.Where(k => !File.Exists(k.Executable)))
 {
