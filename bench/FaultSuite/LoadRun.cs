@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using InterimPlatform.Bench.Platform;
+using Npgsql;
 
 namespace InterimPlatform.Bench.FaultSuite;
 
@@ -20,8 +21,12 @@ internal sealed class LoadRun(BenchPlatform platform, HttpClient gateway, Partne
 
     public async Task<int> RunAsync(TimeSpan hold, TimeSpan p99Bound, int partnerRate, CancellationToken cancellationToken)
     {
-        // Some data to search and rank first.
+        // Some data to search and rank first, stored and in Matching before the first step (on a busy machine the
+        // seed's ingestion would otherwise still be running through the first steps).
+        var seeding = Stopwatch.StartNew();
         await feed.RunAsync(5_000, 5_000_000, TimeSpan.FromSeconds(5), cancellationToken);
+        await SeedSettledAsync(5_000, TimeSpan.FromMinutes(5), cancellationToken);
+        Console.WriteLine($"Seeded 5,000 partner candidates, stored and in Matching, in {seeding.Elapsed.TotalSeconds:0} s.");
         await Task.Delay(TimeSpan.FromSeconds(10), cancellationToken);
         var before = Memory();
 
@@ -160,6 +165,33 @@ internal sealed class LoadRun(BenchPlatform platform, HttpClient gateway, Partne
 
         var n = Interlocked.Increment(ref _sequence);
         return gateway.PostAsJsonAsync("/api/candidates", ApiWrites.CandidateBody($"load-{run}-{n}@suite.example", n), cancellationToken);
+    }
+
+    /// <summary>Waits until the seeded partner people are candidates, every outbox row is sent and Matching's pool holds them.</summary>
+    private async Task SeedSettledAsync(int people, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (deadline.Elapsed < timeout)
+        {
+            if (await CountAsync("candidates", "SELECT count(*) FROM candidates WHERE partner_id IS NOT NULL", cancellationToken) >= people
+                && await CountAsync("candidates", "SELECT count(*) FROM outbox_messages WHERE sent_at IS NULL", cancellationToken) == 0
+                && await CountAsync("matching", "SELECT count(*) FROM pool_candidates", cancellationToken) >= people)
+            {
+                return;
+            }
+
+            await Task.Delay(500, cancellationToken);
+        }
+
+        Console.WriteLine($"The seed had not settled after {timeout.TotalMinutes:0} min; going on.");
+    }
+
+    private async Task<long> CountAsync(string database, string sql, CancellationToken cancellationToken)
+    {
+        await using var connection = new NpgsqlConnection(platform.DatabaseConnectionString(database));
+        await connection.OpenAsync(cancellationToken);
+        await using var command = new NpgsqlCommand(sql, connection);
+        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
     /// <summary>Memory (PSS, KiB) of each running resource: its process and all its descendants (PostgreSQL's backends, RabbitMQ's helpers).</summary>
