@@ -11,6 +11,13 @@ public static class OpsPagesRegistration
     /// What the Messaging and Business health pages need besides Fluent UI and interactive server components
     /// (registered by the host): their backends, each with its own HTTP client.
     /// </summary>
+    /// <remarks>
+    /// The clients are plain, long-lived ones rather than the factory's: the service defaults give every factory
+    /// client the standard resilience handler, whose retries would repeat a move-back or a discard after a lost
+    /// answer (and then report the message it just moved as gone), and whose timeouts and open circuit throw
+    /// exceptions the pages do not expect. The pages refresh by themselves and say when something cannot be read,
+    /// as the old dashboard's did. HTTP client telemetry (spans, trace context) applies to these clients as well.
+    /// </remarks>
     public static IServiceCollection AddOpsPages(
         this IServiceCollection services,
         Action<MessagingOptions> configureMessaging,
@@ -19,21 +26,15 @@ public static class OpsPagesRegistration
         services.Configure(configureMessaging);
         services.Configure(configureBusiness);
         services.TryAddSingleton(TimeProvider.System);
-        services.AddHttpClient(nameof(BrokerQueues), c => c.Timeout = TimeSpan.FromSeconds(10));
-        services.AddHttpClient(nameof(EngagementSla), c => c.Timeout = TimeSpan.FromSeconds(10));
-        services.AddHttpClient(nameof(PartnerIntake), c => c.Timeout = TimeSpan.FromSeconds(10));
-        services.AddTransient(sp => new BrokerQueues(Client(sp, nameof(BrokerQueues)), sp.GetRequiredService<IOptions<MessagingOptions>>()));
-        // A singleton: it remembers which service owns which queue for a while. Its client is its own, not the
-        // factory's: the service defaults give every factory client a retry handler, and moving back or discarding
-        // must not be repeated (a retry after a lost answer would report a message it just moved as "no longer there").
-        services.AddSingleton(sp => new FailedMessageActions(
-            new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2) }) { Timeout = TimeSpan.FromSeconds(30) },
-            sp.GetRequiredService<IOptions<MessagingOptions>>(),
-            sp.GetRequiredService<TimeProvider>()));
-        services.AddTransient(sp => new EngagementSla(Client(sp, nameof(EngagementSla)), sp.GetRequiredService<IOptions<BusinessOptions>>()));
-        services.AddTransient(sp => new PartnerIntake(Client(sp, nameof(PartnerIntake)), sp.GetRequiredService<IOptions<BusinessOptions>>()));
+        services.AddSingleton(sp => new BrokerQueues(Client(TimeSpan.FromSeconds(10)), sp.GetRequiredService<IOptions<MessagingOptions>>()));
+        // It also remembers which service owns which queue for a while.
+        services.AddSingleton(sp => new FailedMessageActions(Client(TimeSpan.FromSeconds(30)), sp.GetRequiredService<IOptions<MessagingOptions>>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new EngagementSla(Client(TimeSpan.FromSeconds(10)), sp.GetRequiredService<IOptions<BusinessOptions>>()));
+        services.AddSingleton(sp => new PartnerIntake(Client(TimeSpan.FromSeconds(10)), sp.GetRequiredService<IOptions<BusinessOptions>>()));
         return services;
     }
 
-    private static HttpClient Client(IServiceProvider services, string name) => services.GetRequiredService<IHttpClientFactory>().CreateClient(name);
+    /// <summary>A client for the life of the service; pooled connections are renewed every two minutes.</summary>
+    private static HttpClient Client(TimeSpan timeout) =>
+        new(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2) }) { Timeout = timeout };
 }
