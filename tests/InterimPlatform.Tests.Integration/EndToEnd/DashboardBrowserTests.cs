@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.RegularExpressions;
+using Aspire.Hosting.ApplicationModel;
 using InterimPlatform.Tests.Integration.Infrastructure;
 using Microsoft.Playwright;
 using Xunit.Abstractions;
@@ -19,13 +20,26 @@ public sealed class DashboardBrowserTests(AspirePlatform platform, ITestOutputHe
 {
     private static readonly float s_timeout = 30_000;
 
+    /// <summary>Telemetry reaches the dashboard in batches, every few seconds from each service.</summary>
+    private static readonly float s_telemetryTimeout = 60_000;
+
     /// <summary>A restart: stopping, starting, then healthy, on a machine busy with other builds.</summary>
     private static readonly float s_restartTimeout = 120_000;
 
     [Fact]
     public async Task An_operator_logs_in_with_the_printed_link_follows_a_request_across_services_and_restarts_Matching_and_PostgreSQL()
     {
-        await WithBrowserAsync(nameof(An_operator_logs_in_with_the_printed_link_follows_a_request_across_services_and_restarts_Matching_and_PostgreSQL), async (page, shots) =>
+        try
+        {
+            await WalkAsync();
+        }
+        finally
+        {
+            // The platform is shared: whatever happened above, every resource is left running and healthy.
+            await LeaveAllRunningAsync();
+        }
+
+        Task WalkAsync() => WithBrowserAsync(nameof(An_operator_logs_in_with_the_printed_link_follows_a_request_across_services_and_restarts_Matching_and_PostgreSQL), async (page, shots) =>
         {
             // 1. The link the AppHost prints logs in and lands on the resources.
             await page.GotoAsync(platform.DashboardLoginUrl);
@@ -55,6 +69,22 @@ public sealed class DashboardBrowserTests(AspirePlatform platform, ITestOutputHe
             await RegisterCandidateAsync(client, "Ingrid");
             await shots.TakeAsync("after-postgres-restart");
         });
+    }
+
+    private async Task LeaveAllRunningAsync()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMilliseconds(s_restartTimeout));
+        foreach (var resource in new[] { "matching", "postgres" })
+        {
+            if (platform.App.ResourceNotifications.TryGetCurrentState(resource, out var current)
+                && KnownResourceStates.TerminalStates.Contains(current.Snapshot.State?.Text))
+            {
+                output.WriteLine($"{resource} was left {current.Snapshot.State?.Text}: starting it again.");
+                await platform.ExecuteCommandAsync(resource, KnownResourceCommands.StartCommand, timeout.Token);
+            }
+        }
+
+        await platform.WaitUntilHealthyAsync(AspirePlatform.Resources, timeout.Token);
     }
 
     [Fact]
@@ -129,7 +159,7 @@ public sealed class DashboardBrowserTests(AspirePlatform platform, ITestOutputHe
         var row = page.GetByRole(AriaRole.Row).Filter(new() { Has = page.GetByRole(AriaRole.Gridcell, new() { Name = $"Trace Id: {traceId}" }) });
         await Expect(row).ToHaveCountAsync(1);
         // (A resource's tag is repeated in the overflow's tooltip when the row is narrow.)
-        await Expect(row.GetByTitle(new Regex("^matching spans")).First).ToBeAttachedAsync();
+        await Expect(row.GetByTitle(new Regex("^matching spans")).First).ToBeAttachedAsync(new() { Timeout = s_telemetryTimeout });
         await shots.TakeAsync("traces");
 
         await row.GetByRole(AriaRole.Gridcell).Nth(1).ClickAsync();
