@@ -154,10 +154,24 @@ public sealed class DashboardBrowserTests(AspirePlatform platform, ITestOutputHe
     {
         await page.GetByRole(AriaRole.Link, new() { Name = "Traces", Exact = true }).ClickAsync();
         await Expect(page).ToHaveURLAsync(new Regex("/traces$"));
-        await TextField(page, "Filter...").FillAsync(traceId);
+        // Among the other tests' traces, this one by its id: the text box filters by name only, the filter dialog by any field.
+        await page.GetByLabel("Add filter", new() { Exact = true }).ClickAsync();
+        await page.GetByRole(AriaRole.Combobox, new() { Name = "Parameter", Exact = true }).ClickAsync();
+        await page.GetByText("TraceId", new() { Exact = true }).ClickAsync();
+        var value = page.GetByRole(AriaRole.Combobox, new() { Name = "Value", Exact = true });
+        await value.PressSequentiallyAsync(traceId);
+        // The value typed is offered as the field's one option, in a list over the buttons: Enter takes it and closes the list.
+        await value.PressAsync("Enter");
+        await shots.TakeAsync("traces-filter");
+        var apply = page.GetByText("Apply filter", new() { Exact = true });
+        await apply.ClickAsync();
+        await Expect(apply).ToBeHiddenAsync();
+
         // The list follows new telemetry by itself; Matching's consumer span arrives a little after the request's.
-        var row = page.GetByRole(AriaRole.Row).Filter(new() { Has = page.GetByRole(AriaRole.Gridcell, new() { Name = $"Trace Id: {traceId}" }) });
-        await Expect(row).ToHaveCountAsync(1);
+        var rows = page.GetByRole(AriaRole.Region, new() { Name = "Traces", Exact = true }).GetByRole(AriaRole.Row).Filter(new() { Has = page.GetByRole(AriaRole.Gridcell) });
+        var row = rows.Filter(new() { Has = page.GetByRole(AriaRole.Gridcell, new() { Name = $"Trace Id: {traceId}" }) });
+        await Expect(row).ToHaveCountAsync(1, new() { Timeout = s_telemetryTimeout });
+        await Expect(rows).ToHaveCountAsync(1);
         // (A resource's tag is repeated in the overflow's tooltip when the row is narrow.)
         await Expect(row.GetByTitle(new Regex("^matching spans")).First).ToBeAttachedAsync(new() { Timeout = s_telemetryTimeout });
         await shots.TakeAsync("traces");
