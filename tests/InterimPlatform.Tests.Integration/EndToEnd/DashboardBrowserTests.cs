@@ -159,6 +159,7 @@ public sealed class DashboardBrowserTests(AspirePlatform platform, ITestOutputHe
         await page.GetByRole(AriaRole.Combobox, new() { Name = "Parameter", Exact = true }).ClickAsync();
         await page.GetByText("TraceId", new() { Exact = true }).ClickAsync();
         var value = page.GetByRole(AriaRole.Combobox, new() { Name = "Value", Exact = true });
+        // Typed key by key, as a person types: the field takes its value from the keystrokes (a pasted value is ignored).
         await value.PressSequentiallyAsync(traceId);
         // The value typed is offered as the field's one option, in a list over the buttons: Enter takes it and closes the list.
         await value.PressAsync("Enter");
