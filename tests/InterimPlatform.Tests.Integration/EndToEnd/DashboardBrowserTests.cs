@@ -159,8 +159,10 @@ public sealed class DashboardBrowserTests(AspirePlatform platform, ITestOutputHe
         await page.GetByRole(AriaRole.Combobox, new() { Name = "Parameter", Exact = true }).ClickAsync();
         await page.GetByText("TraceId", new() { Exact = true }).ClickAsync();
         var value = page.GetByRole(AriaRole.Combobox, new() { Name = "Value", Exact = true });
-        // Typed key by key, as a person types: the field takes its value from the keystrokes (a pasted value is ignored).
+        // Typed as a person types; the dashboard takes the text a moment after the last key (it renders it back on the
+        // field). Until then Apply finds no value and does nothing, and an Enter before then can lose it.
         await value.PressSequentiallyAsync(traceId);
+        await Expect(page.Locator("fluent-dropdown").Filter(new() { Has = value })).ToHaveAttributeAsync("value", traceId);
         // The value typed is offered as the field's one option, in a list over the buttons: Enter takes it and closes the list.
         await value.PressAsync("Enter");
         await shots.TakeAsync("traces-filter");
@@ -216,7 +218,8 @@ public sealed class DashboardBrowserTests(AspirePlatform platform, ITestOutputHe
         // The dashboard's toast follows the command: "starting", then "succeeded" (or a confirmation first, for a
         // command that asks for one; Aspire's Restart does not today).
         var starting = page.GetByRole(AriaRole.Listitem, new() { Name = $"{resource} \"Restart\" starting", Exact = true });
-        var succeeded = page.GetByRole(AriaRole.Listitem, new() { Name = $"{resource} \"Restart\" succeeded", Exact = true });
+        // (A toast may be rendered twice for a moment, the first copy closing.)
+        var succeeded = page.GetByRole(AriaRole.Listitem, new() { Name = $"{resource} \"Restart\" succeeded", Exact = true }).Filter(new() { Visible = true }).First;
         var confirmation = page.GetByRole(AriaRole.Dialog);
         await Expect(starting.Or(succeeded).Or(confirmation).First).ToBeVisibleAsync();
         if (await confirmation.IsVisibleAsync())
