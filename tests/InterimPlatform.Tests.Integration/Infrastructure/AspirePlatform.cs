@@ -46,6 +46,9 @@ public sealed class AspirePlatform : IAsyncLifetime
                 "--state-dir", StateDirectory, $"--Gateway:Port={GatewayPort}", $"--Ops:Port={OpsPort}", $"--Messaging:AmqpPort={LoopbackPorts.GetFreePort()}",
                 $"--Dashboard:Port={DashboardPort}", $"--Dashboard:OtlpGrpcPort={LoopbackPorts.GetFreePort()}",
                 $"--Dashboard:OtlpHttpPort={LoopbackPorts.GetFreePort()}", $"--Dashboard:ResourceServicePort={LoopbackPorts.GetFreePort()}",
+                // Aspire.Hosting.Testing puts proxied endpoints on random ports by default; the dashboard is the only
+                // one, and it must be where the printed link (and DashboardLoginUrl) says.
+                "--DcpPublisher:RandomizePorts=false",
             ],
             (options, _) => options.DisableDashboard = false,
             timeout.Token);
