@@ -117,7 +117,16 @@ public sealed partial class AppHostProcess : IAsyncDisposable
             await CommandRunner.RunAsync("kill", [$"-{signal}", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)], CancellationToken.None);
         }
 
-        await _process.WaitForExitAsync().WaitAsync(timeout);
+        try
+        {
+            await _process.WaitForExitAsync().WaitAsync(timeout);
+        }
+        catch (TimeoutException)
+        {
+            // What it was doing when it would not stop, for the report.
+            throw new TimeoutException($"The AppHost did not exit within {timeout.TotalSeconds} s of SIG{signal}. Output:{Environment.NewLine}{Output}");
+        }
+
         return _process.ExitCode;
     }
 
