@@ -154,27 +154,25 @@ public sealed class DashboardBrowserTests(AspirePlatform platform, ITestOutputHe
     {
         await page.GetByRole(AriaRole.Link, new() { Name = "Traces", Exact = true }).ClickAsync();
         await Expect(page).ToHaveURLAsync(new Regex("/traces$"));
-        // Among the other tests' traces, this one by its id: the text box filters by name only, the filter dialog by any field.
-        await page.GetByLabel("Add filter", new() { Exact = true }).ClickAsync();
-        await page.GetByRole(AriaRole.Combobox, new() { Name = "Parameter", Exact = true }).ClickAsync();
-        await page.GetByText("TraceId", new() { Exact = true }).ClickAsync();
-        var value = page.GetByRole(AriaRole.Combobox, new() { Name = "Value", Exact = true });
-        // Typed as a person types; the dashboard takes the text a moment after the last key (it renders it back on the
-        // field). Until then Apply finds no value and does nothing, and an Enter before then can lose it.
-        await value.PressSequentiallyAsync(traceId);
-        await Expect(page.Locator("fluent-dropdown").Filter(new() { Has = value })).ToHaveAttributeAsync("value", traceId);
-        // The value typed is offered as the field's one option, in a list over the buttons: Enter takes it and closes the list.
-        await value.PressAsync("Enter");
-        await shots.TakeAsync("traces-filter");
-        var apply = page.GetByText("Apply filter", new() { Exact = true });
-        await apply.ClickAsync();
-        await Expect(apply).ToBeHiddenAsync();
+        // The registrations only (the box filters by a trace's name: the gateway's route), the newest last. Other tests'
+        // requests may make the list longer than the page, and only the rows in view exist: scroll to the end, as a
+        // person would, until this request's trace (its id is in the name cell's label) is there. (The trace id cannot
+        // be typed into the page: the dashboard takes letters as shortcuts when a field loses focus, and its filter
+        // dialog's value field takes typed text unreliably.)
+        await TextField(page, "Filter...").FillAsync("POST /api/candidates");
+        var list = page.GetByRole(AriaRole.Region, new() { Name = "Traces", Exact = true });
+        var row = list.GetByRole(AriaRole.Row).Filter(new() { Has = page.GetByRole(AriaRole.Gridcell, new() { Name = $"Trace Id: {traceId}" }) });
+        await Eventually.GetAsync(
+            async () =>
+            {
+                await list.HoverAsync();
+                await page.Mouse.WheelAsync(0, 1_000_000);
+                return await row.CountAsync() == 1 ? "" : null;
+            },
+            TimeSpan.FromMilliseconds(s_telemetryTimeout),
+            $"the trace {traceId} in the list");
 
         // The list follows new telemetry by itself; Matching's consumer span arrives a little after the request's.
-        var rows = page.GetByRole(AriaRole.Region, new() { Name = "Traces", Exact = true }).GetByRole(AriaRole.Row).Filter(new() { Has = page.GetByRole(AriaRole.Gridcell) });
-        var row = rows.Filter(new() { Has = page.GetByRole(AriaRole.Gridcell, new() { Name = $"Trace Id: {traceId}" }) });
-        await Expect(row).ToHaveCountAsync(1, new() { Timeout = s_telemetryTimeout });
-        await Expect(rows).ToHaveCountAsync(1);
         // (A resource's tag is repeated in the overflow's tooltip when the row is narrow.)
         await Expect(row.GetByTitle(new Regex("^matching spans")).First).ToBeAttachedAsync(new() { Timeout = s_telemetryTimeout });
         await shots.TakeAsync("traces");
