@@ -134,6 +134,11 @@ internal sealed class ConsoleReport(IConfiguration configuration, StateFolder st
         };
         var gatewayPort = configuration.GetValue("Gateway:Port", 5100);
         lines.Add($"  {"Gateway",-22} http://localhost:{gatewayPort}   (health: http://localhost:{gatewayPort}/health; API reference: /api-reference)");
+        if (configuration[PlatformModel.OpsLoginTokenKey] is { } opsToken)
+        {
+            lines.Add($"  {"Messaging, Business",-22} {PlatformModel.OpsLoginUrl(configuration.GetValue("Ops:Port", 5190), opsToken)}   (the ops pages; the link logs in, a new one at every start)");
+        }
+
         if (model.Resources.OfType<RabbitMQNodeResource>().FirstOrDefault() is { } rabbit)
         {
             lines.Add($"  {"RabbitMQ management",-22} {rabbit.ManagementUri}   (user {rabbit.UserName})");

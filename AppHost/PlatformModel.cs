@@ -15,10 +15,14 @@ public sealed record PlatformModel(
     IReadOnlyList<IResourceBuilder<ExecutableResource>> Candidates,
     IReadOnlyList<IResourceBuilder<ExecutableResource>> Engagements,
     IReadOnlyList<IResourceBuilder<ExecutableResource>> Matching,
-    IResourceBuilder<ExecutableResource> Gateway)
+    IResourceBuilder<ExecutableResource> Gateway,
+    IResourceBuilder<ExecutableResource> Ops)
 {
     /// <summary>The RabbitMQ administrator: the AppHost's, and for now the services' (each service its own user is still to come).</summary>
     public const string MessagingAdministrator = "interim-admin";
+
+    /// <summary>Where the AppHost keeps this start's login token of the ops pages (for its console report).</summary>
+    public const string OpsLoginTokenKey = "Ops:LoginToken";
 
     public static PlatformModel Declare(IDistributedApplicationBuilder builder, StateFolder state)
     {
@@ -60,17 +64,43 @@ public sealed record PlatformModel(
                 .WithReference(engagementsDb).WaitFor(engagementsDb)
                 .WithReference(messaging).WaitFor(messaging));
 
+        var developmentKeys = GatewaySecurity.DevelopmentKeys(state);
         var gatewayPort = configuration.GetValue("Gateway:Port", 5100);
         var gateway = builder.AddServiceProject<Projects.InterimPlatform_Gateway>("gateway", gatewayPort)
             .WithUrl(new UriBuilder("http", "localhost", gatewayPort, "api-reference").Uri.ToString(), "API reference")
-            .WithDevelopmentApiKeys(signingKey, GatewaySecurity.DevelopmentKeys(state))
+            .WithDevelopmentApiKeys(signingKey, developmentKeys)
             .WithReference(gatewayDb).WaitFor(gatewayDb)
             .WithServiceInstances("candidates", candidates)
             .WithServiceInstances("engagements", engagements)
             .WithServiceInstances("matching", matching);
 
-        return new PlatformModel(postgres, messaging, candidates, engagements, matching, gateway);
+        // The Messaging and Business health pages, behind a login link of their own: a new token at every start.
+        var opsPort = configuration.GetValue("Ops:Port", 5190);
+        var opsToken = GeneratedSecret.Create();
+        configuration[OpsLoginTokenKey] = opsToken;
+        var ops = builder.AddServiceProject<Projects.InterimPlatform_Ops>("ops", opsPort)
+            .WithUrl(OpsLoginUrl(opsPort, opsToken), "Messaging & Business health")
+            .WithEnvironment("Ops__LoginToken", opsToken)
+            .WithEnvironment("services__gateway__http__0", gateway.GetEndpoint("http"))
+            .WithEnvironment("Ops__OpsApiKey", developmentKeys["ops"])
+            .WithEnvironment("Ops__AdminApiKey", developmentKeys["admin"])
+            .WithEnvironment("Ops__RabbitMQ__ManagementUrl", messaging.Resource.ManagementUri.ToString())
+            .WithEnvironment("Ops__RabbitMQ__UserName", messaging.Resource.UserName)
+            .WithEnvironment("Ops__RabbitMQ__Password", ReferenceExpression.Create($"{messaging.Resource.PasswordParameter}"))
+            // Not waiting for the gateway: the pages say what they cannot read until it answers.
+            .WithRelationship(gateway.Resource, "Reference")
+            .WaitFor(messaging);
+        foreach (var (partner, index) in partners.Select((p, i) => (p, i)))
+        {
+            ops.WithEnvironment($"Ops__Partners__{index}", partner);
+        }
+
+        return new PlatformModel(postgres, messaging, candidates, engagements, matching, gateway, ops);
     }
+
+    /// <summary>The ops pages' login link: it sets their cookie.</summary>
+    public static string OpsLoginUrl(int port, string token) =>
+        new UriBuilder("http", "localhost", port, "login") { Query = "t=" + token }.Uri.ToString();
 
     /// <summary>The first instance keeps the service's name, the others are <c>{name}-2</c>, …; each on a free loopback port.</summary>
     private static IReadOnlyList<IResourceBuilder<ExecutableResource>> Instances(IDistributedApplicationBuilder builder, string name, int replicas, Func<string, int, IResourceBuilder<ExecutableResource>> add)

@@ -37,15 +37,15 @@ public static class PostgresHostingExtensions
 
         return builder.AddResource(server)
             .WithEndpoint(port: server.Port, targetPort: server.Port, scheme: "tcp", name: PostgresServerResource.EndpointName, isProxied: false)
+            // SIGINT is PostgreSQL's fast shutdown: open transactions are rolled back and the server stops cleanly.
+            .WithRunServerScript("INT")
             .WithArgs(context =>
             {
                 var binaries = ServerBinaries.LocatePostgres() ?? throw new ServerBinaryMissingException("PostgreSQL", "apt-get install -y postgresql");
-                context.Args.Add(Path.Combine(AppContext.BaseDirectory, "run-server.sh"));
-                // SIGINT is PostgreSQL's fast shutdown: open transactions are rolled back and the server stops cleanly.
-                context.Args.Add("INT");
                 if (Posix.IsRoot)
                 {
-                    foreach (var argument in (string[])["setpriv", $"--reuid={PostgresServerResource.SuperUser}", $"--regid={PostgresServerResource.SuperUser}", "--init-groups", "--"])
+                    // A change of user clears the parent-death signal run-server.sh sets: set it again after the change.
+                    foreach (var argument in (string[])["setpriv", $"--reuid={PostgresServerResource.SuperUser}", $"--regid={PostgresServerResource.SuperUser}", "--init-groups", "--pdeathsig", "KILL", "--"])
                     {
                         context.Args.Add(argument);
                     }

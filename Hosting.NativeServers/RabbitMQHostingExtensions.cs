@@ -46,11 +46,10 @@ public static class RabbitMQHostingExtensions
             .WithEndpoint(port: node.Ports.Management, targetPort: node.Ports.Management, scheme: "http", name: RabbitMQNodeResource.ManagementEndpointName, isProxied: false)
             .WithUrlForEndpoint(RabbitMQNodeResource.ManagementEndpointName, url => url.DisplayText = "Management UI")
             .WithUrlForEndpoint(RabbitMQNodeResource.AmqpEndpointName, url => url.DisplayLocation = UrlDisplayLocation.DetailsOnly)
+            .WithRunServerScript("TERM")
             .WithArgs(context =>
             {
                 var binaries = ServerBinaries.LocateRabbitMQ() ?? throw new ServerBinaryMissingException("RabbitMQ", "apt-get install -y rabbitmq-server");
-                context.Args.Add(Path.Combine(AppContext.BaseDirectory, "run-server.sh"));
-                context.Args.Add("TERM");
                 context.Args.Add(binaries.Server);
             })
             .WithEnvironment(context =>

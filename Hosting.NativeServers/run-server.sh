@@ -6,23 +6,32 @@
 #                   from a crash); SIGINT is its fast shutdown.
 #   SERVER_COMPANION a command started before the server and stopped after it (RabbitMQ's private epmd,
 #                   which the node would otherwise start as a daemon that outlives it).
+# DCP kills this script a few seconds after asking it to stop, and then waits until nothing holds its
+# output open. The server and the companion therefore die with the script (--pdeathsig): a server still
+# shutting down on a loaded machine would otherwise be orphaned, DCP would give up on the stop (state
+# Unknown) and the companion would never stop. Both servers recover from being killed.
 signal=$1
 shift
 companion=
 if [ -n "$SERVER_COMPANION" ]; then
-  $SERVER_COMPANION &
+  setpriv --pdeathsig KILL -- $SERVER_COMPANION &
   companion=$!
   sleep 0.2
 fi
-"$@" &
+setpriv --pdeathsig KILL -- "$@" &
 server=$!
-trap 'kill -s "$signal" "$server" 2>/dev/null' TERM INT
+stop() {
+  echo "run-server.sh: stopping: SIG$signal to $server" >&2
+  kill -s "$signal" "$server" 2>/dev/null
+}
+trap stop TERM INT
 # wait returns early when a trapped signal arrives: wait again until the server is gone.
 status=0
 while kill -0 "$server" 2>/dev/null; do
   wait "$server"
   status=$?
 done
+echo "run-server.sh: server $server exited with status $status" >&2
 if [ -n "$companion" ]; then
   kill "$companion" 2>/dev/null
   wait "$companion" 2>/dev/null

@@ -9,17 +9,21 @@ namespace Microsoft.Extensions.Hosting;
 
 /// <summary>
 /// A request that failed because PostgreSQL could not be reached or dropped the connection (down, restarting,
-/// killed) is a 503 problem with <c>Retry-After</c>, not a 500; the same request will work once the database
-/// is back (Npgsql replaces the connections a dead server left in its pool). The problem says honestly whether
-/// anything may have been written: <c>outcome</c> is <c>not-applied</c> when the database refused the connection
-/// or answered with an error (the transaction was rolled back), <c>unknown</c> when the connection broke or the
-/// server ended the session mid-request, possibly during the commit, so a client checks before repeating a
-/// request that creates something.
+/// killed) is a 503 problem with <c>Retry-After</c>, not a 500. (A request arriving once the database is back
+/// succeeds: the services' execution strategy retries a unit of work that met a connection to the old server.)
+/// The problem says honestly whether anything may have been written: <c>outcome</c> is <c>not-applied</c> when
+/// nothing that could commit was sent, <c>unknown</c> once something was (a COMMIT, or a write outside a
+/// transaction) and its answer may have been lost, so a client checks before repeating a request that creates
+/// something. The services' DbContexts record which on the exception (<see cref="OutcomeDataKey"/>, from what they
+/// sent); without that record, it is judged from the exception alone.
 /// </summary>
 internal sealed partial class DatabaseUnavailableExceptionHandler(IProblemDetailsService problemDetails, ILogger<DatabaseUnavailableExceptionHandler> logger) : IExceptionHandler
 {
     public const string NotApplied = "not-applied";
     public const string Unknown = "unknown";
+
+    /// <summary>Where the services' DbContexts record the outcome (InterimPlatform.Messaging's DatabaseOutcome.DataKey).</summary>
+    public const string OutcomeDataKey = "InterimPlatform.Database.Outcome";
 
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
@@ -52,13 +56,19 @@ internal sealed partial class DatabaseUnavailableExceptionHandler(IProblemDetail
     internal static bool IsDatabaseUnavailable(Exception exception) => Chain(exception).Any(e => e is NpgsqlException { IsTransient: true });
 
     /// <summary>
-    /// Not applied when the connection could not be opened, or the server answered with an ERROR (the session lives
-    /// on and rolled the transaction back); unknown when an open connection broke or the server ended the session
-    /// (a FATAL such as a shutdown can arrive after a commit was made durable but before it was confirmed).
+    /// What the DbContext recorded, from what it sent. Without a record: not applied when the connection could not be
+    /// opened, or the server answered with an ERROR (the session lives on and rolled the transaction back); unknown
+    /// when an open connection broke or the server ended the session (a FATAL such as a shutdown can arrive after a
+    /// commit was made durable but before it was confirmed).
     /// </summary>
     internal static string OutcomeOf(Exception exception)
     {
         var chain = Chain(exception).ToList();
+        var recorded = chain.Select(e => e.Data[OutcomeDataKey]).OfType<string>().FirstOrDefault();
+        if (recorded is NotApplied or Unknown)
+        {
+            return recorded;
+        }
         var refused = chain.OfType<SocketException>().Any(s => s.SocketErrorCode is SocketError.ConnectionRefused or SocketError.HostUnreachable or SocketError.NetworkUnreachable or SocketError.AddressNotAvailable);
         var rolledBack = chain.OfType<PostgresException>().Any(e => e.Severity == "ERROR" || e.SqlState == PostgresErrorCodes.CannotConnectNow);
         return refused || rolledBack ? NotApplied : Unknown;

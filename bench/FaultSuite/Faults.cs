@@ -1,7 +1,5 @@
 using System.Diagnostics;
-using InterimPlatform.Dashboard.Resources;
-using InterimPlatform.Hosting;
-using InterimPlatform.Hosting.Orchestration;
+using InterimPlatform.Bench.Platform;
 
 namespace InterimPlatform.Bench.FaultSuite;
 
@@ -9,12 +7,13 @@ namespace InterimPlatform.Bench.FaultSuite;
 internal sealed record FaultOutcome(string Kind, string Target, TimeSpan Recovery, string? Note);
 
 /// <summary>
-/// Breaks the running platform on a schedule: kill -9 of each service instance in turn (then started again,
-/// as an operator or a supervisor would), RabbitMQ and PostgreSQL stopped and started, connections between
+/// Breaks the running platform on a schedule: kill -9 of each service instance in turn (then started again with
+/// Aspire's Start command, as an operator would from the dashboard: DCP does not restart a process that died),
+/// RabbitMQ and PostgreSQL stopped and started with Aspire's Stop and Start commands, connections between
 /// Candidates/Matching and their servers dropped or stalled through the relays. After each fault it waits
 /// until every service instance and the gateway answer <c>/health</c> again: that wait is the recovery time.
 /// </summary>
-internal sealed class Faults(DistributedApplication app, IReadOnlyList<string> services, IReadOnlyDictionary<string, TcpRelay> relays, Func<CancellationToken, Task<bool>> allHealthy)
+internal sealed class Faults(BenchPlatform platform, IReadOnlyList<string> services, IReadOnlyDictionary<string, TcpRelay> relays, Func<CancellationToken, Task<bool>> allHealthy)
 {
     public List<FaultOutcome> Outcomes { get; } = [];
 
@@ -69,22 +68,24 @@ internal sealed class Faults(DistributedApplication app, IReadOnlyList<string> s
 
     private async Task<string?> KillAndStartAsync(string service, CancellationToken cancellationToken)
     {
-        var pid = app.ResourceStates.Get(service)?.ProcessId ?? throw new InvalidOperationException($"{service} has no process");
-        Process.GetProcessById(pid).Kill(); // SIGKILL: no shutdown, no flushing, connections cut mid-flight
-        while (app.ResourceStates.Get(service)?.State != KnownResourceStates.Exited)
-        {
-            await Task.Delay(50, cancellationToken);
-        }
-
-        await app.ExecuteCommandAsync(service, ResourceCommand.Start, cancellationToken);
-        return $"pid {pid}";
+        var pids = await platform.KillAsync(service, cancellationToken); // SIGKILL: no shutdown, no flushing, connections cut mid-flight
+        await StartAsync(service, cancellationToken);
+        return $"pid {string.Join(", ", pids)}";
     }
 
     private async Task<string?> StopAndStartAsync(string server, CancellationToken cancellationToken)
     {
-        await app.ExecuteCommandAsync(server, ResourceCommand.Stop, cancellationToken);
+        var note = await platform.StopAsync(server, cancellationToken);
         await Task.Delay(TimeSpan.FromSeconds(3), cancellationToken);
-        await app.ExecuteCommandAsync(server, ResourceCommand.Start, cancellationToken);
-        return "down 3 s";
+        await StartAsync(server, cancellationToken);
+        return note is null ? "down 3 s" : $"down 3 s after it stopped; {note}";
+    }
+
+    /// <summary>Aspire's Start command, and a wait until the resource is healthy (bounded: the recovery loop reports what did not come back).</summary>
+    private async Task StartAsync(string resource, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(TimeSpan.FromMinutes(3));
+        await platform.StartAsync(resource, timeout.Token);
     }
 }

@@ -3,7 +3,8 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
-using InterimPlatform.Hosting;
+using InterimPlatform.Bench.Platform;
+using Npgsql;
 
 namespace InterimPlatform.Bench.FaultSuite;
 
@@ -13,15 +14,19 @@ namespace InterimPlatform.Bench.FaultSuite;
 /// exchange, and reports throughput, p50/p99 and every resource's memory (PSS of its process tree) at start, after
 /// the warm-up and at the end, sampled every 30 s through the hold.
 /// </summary>
-internal sealed class LoadRun(DistributedApplication app, HttpClient gateway, PartnerFeed feed, string run)
+internal sealed class LoadRun(BenchPlatform platform, HttpClient gateway, PartnerFeed feed, string run)
 {
     private static readonly string[] Disciplines = ["finance", "operations", "it", "hr", "sales"];
     private int _sequence;
 
     public async Task<int> RunAsync(TimeSpan hold, TimeSpan p99Bound, int partnerRate, CancellationToken cancellationToken)
     {
-        // Some data to search and rank first.
+        // Some data to search and rank first, stored and in Matching before the first step (on a busy machine the
+        // seed's ingestion would otherwise still be running through the first steps).
+        var seeding = Stopwatch.StartNew();
         await feed.RunAsync(5_000, 5_000_000, TimeSpan.FromSeconds(5), cancellationToken);
+        await SeedSettledAsync(5_000, TimeSpan.FromMinutes(5), cancellationToken);
+        Console.WriteLine($"Seeded 5,000 partner candidates, stored and in Matching, in {seeding.Elapsed.TotalSeconds:0} s.");
         await Task.Delay(TimeSpan.FromSeconds(10), cancellationToken);
         var before = Memory();
 
@@ -162,35 +167,42 @@ internal sealed class LoadRun(DistributedApplication app, HttpClient gateway, Pa
         return gateway.PostAsJsonAsync("/api/candidates", ApiWrites.CandidateBody($"load-{run}-{n}@suite.example", n), cancellationToken);
     }
 
+    /// <summary>Waits until the seeded partner people are candidates, every outbox row is sent and Matching's pool holds them.</summary>
+    private async Task SeedSettledAsync(int people, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (deadline.Elapsed < timeout)
+        {
+            if (await CountAsync("candidates", "SELECT count(*) FROM candidates WHERE partner_id IS NOT NULL", cancellationToken) >= people
+                && await CountAsync("candidates", "SELECT count(*) FROM outbox_messages WHERE sent_at IS NULL", cancellationToken) == 0
+                && await CountAsync("matching", "SELECT count(*) FROM pool_candidates", cancellationToken) >= people)
+            {
+                return;
+            }
+
+            await Task.Delay(500, cancellationToken);
+        }
+
+        Console.WriteLine($"The seed had not settled after {timeout.TotalMinutes:0} min; going on.");
+    }
+
+    private async Task<long> CountAsync(string database, string sql, CancellationToken cancellationToken)
+    {
+        await using var connection = new NpgsqlConnection(platform.DatabaseConnectionString(database));
+        await connection.OpenAsync(cancellationToken);
+        await using var command = new NpgsqlCommand(sql, connection);
+        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
     /// <summary>Memory (PSS, KiB) of each running resource: its process and all its descendants (PostgreSQL's backends, RabbitMQ's helpers).</summary>
     private Dictionary<string, long> Memory()
     {
-        var parents = new Dictionary<int, int>();
-        var rss = new Dictionary<int, long>();
-        foreach (var directory in Directory.EnumerateDirectories("/proc"))
-        {
-            if (!int.TryParse(Path.GetFileName(directory), out var pid))
-            {
-                continue;
-            }
-
-            try
-            {
-                var stat = File.ReadAllText(Path.Combine(directory, "stat"));
-                parents[pid] = int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1], CultureInfo.InvariantCulture);
-                // Proportional set size: memory shared by several processes (PostgreSQL's shared buffers, in every
-                // backend's RSS) is counted once across them, so a tree's sum means something.
-                var line = File.ReadLines(Path.Combine(directory, "smaps_rollup")).FirstOrDefault(l => l.StartsWith("Pss:", StringComparison.Ordinal));
-                rss[pid] = line is null ? 0 : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                // the process ended meanwhile
-            }
-        }
-
-        var children = parents.ToLookup(p => p.Value, p => p.Key);
-        long Tree(int pid) => rss.GetValueOrDefault(pid) + children[pid].Sum(Tree);
-        return app.ResourceStates.Snapshots.Where(s => s.ProcessId is not null).ToDictionary(s => s.Name, s => Tree(s.ProcessId!.Value));
+        // Proportional set size: memory shared by several processes (PostgreSQL's shared buffers, in every backend's
+        // RSS) is counted once across them, so a tree's sum means something.
+        var table = ProcessTable.Read();
+        return platform.Resources
+            .Select(name => (Name: name, Pid: platform.TryProcessId(name)))
+            .Where(r => r.Pid is not null)
+            .ToDictionary(r => r.Name, r => table.Trees([r.Pid!.Value]).Sum(p => ProcessCosts.Pss(p.Pid) ?? 0) / 1024);
     }
 }

@@ -34,7 +34,7 @@ internal sealed class Fixtures
 /// one thing wrong at a time: the JSON itself, each field's type, presence and size, hostile strings in
 /// every string field and query parameter, and invalid ids in the path.
 /// </summary>
-internal sealed class HttpFuzz(HttpClient http, Platform platform, Tally tally)
+internal sealed class HttpFuzz(HttpClient http, FuzzTarget platform, Tally tally)
 {
     private const string EmailMarker = "fuzz-base@example.com";
     private const int HugeString = 1_000_000;

@@ -12,7 +12,7 @@ namespace InterimPlatform.Bench.FuzzPass;
 /// error queue with its reasons; a valid message carrying injection strings must become a candidate with
 /// those strings as they were sent.
 /// </summary>
-internal sealed class PartnerFuzz(HttpClient http, Platform platform, Tally tally)
+internal sealed class PartnerFuzz(HttpClient http, FuzzTarget platform, Tally tally)
 {
     private const string Partner = "globalise";
     private const string ErrorQueue = "candidates-partner-intake_error";
@@ -53,7 +53,7 @@ internal sealed class PartnerFuzz(HttpClient http, Platform platform, Tally tall
             HostName = "127.0.0.1",
             Port = platform.AmqpPort,
             UserName = Partner,
-            Password = platform.Partners.GetProperty(Partner).GetString()!,
+            Password = platform.PartnerPasswords[Partner],
             ClientProvidedName = "fuzz-pass (partner)",
         };
         await using var connection = await partner.CreateConnectionAsync();
@@ -284,8 +284,8 @@ internal sealed class PartnerFuzz(HttpClient http, Platform platform, Tally tall
         {
             HostName = "127.0.0.1",
             Port = platform.AmqpPort,
-            UserName = platform.Secrets.GetProperty("RabbitMQUser").GetString()!,
-            Password = platform.Secrets.GetProperty("RabbitMQPassword").GetString()!,
+            UserName = platform.MessagingUser,
+            Password = platform.MessagingPassword,
         };
         await using var connection = await admin.CreateConnectionAsync();
         var found = new Dictionary<string, string?>();

@@ -1,5 +1,6 @@
 // Fuzz pass over every gateway endpoint and over the partner exchange. Starts the whole platform with the
-// AppHost (own state folder, own ports), then:
+// shared bench launcher (bench/Platform: the AppHost's app model through Aspire.Hosting.Testing, own state folder,
+// own ports), then:
 //   1. fetches the four OpenAPI documents from the gateway and, for every operation, sends a valid example
 //      with one thing wrong at a time (malformed JSON, wrong types, missing and extra fields, 1 MB strings,
 //      100,000-item arrays, Unicode edge cases, SQL and script injection, invalid ids and query values);
@@ -12,35 +13,32 @@
 using System.Diagnostics;
 using System.Globalization;
 using InterimPlatform.Bench.FuzzPass;
+using InterimPlatform.Bench.Platform;
 
-var root = new DirectoryInfo(AppContext.BaseDirectory);
-while (!File.Exists(Path.Combine(root!.FullName, "InterimPlatform.sln")))
-{
-    root = root.Parent;
-}
-
-var configuration = typeof(Program).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyConfigurationAttribute), false)
-    .OfType<System.Reflection.AssemblyConfigurationAttribute>().FirstOrDefault()?.Configuration ?? "Release";
 var attach = Array.IndexOf(args, "--attach");
+// Thousands of requests from four keys in a few minutes: the per-caller rate limit is not what is fuzzed.
 await using var platform = attach >= 0
-    ? Platform.Attach(args[attach + 1], int.Parse(args[attach + 2], CultureInfo.InvariantCulture), int.Parse(args[attach + 3], CultureInfo.InvariantCulture))
-    : await Platform.StartAsync(root.FullName, configuration, args.Contains("--keep-state"));
+    ? null
+    : await BenchPlatform.StartAsync(new BenchPlatformOptions { Name = "fuzz", GatewayEnvironment = BenchPlatformOptions.UnlimitedGateway, KeepState = args.Contains("--keep-state") });
+var target = platform is null
+    ? FuzzTarget.Attach(args[attach + 1], int.Parse(args[attach + 2], CultureInfo.InvariantCulture), int.Parse(args[attach + 3], CultureInfo.InvariantCulture))
+    : FuzzTarget.From(platform);
 
-using var http = new HttpClient { BaseAddress = platform.Gateway, Timeout = TimeSpan.FromSeconds(60) };
+using var http = new HttpClient { BaseAddress = target.Gateway, Timeout = TimeSpan.FromSeconds(60) };
 var tally = new Tally();
 var stopwatch = Stopwatch.StartNew();
 
 var operations = await OpenApi.OperationsAsync(http);
 Console.WriteLine($"{operations.Count} operations in {string.Join(", ", OpenApi.Documents.Select(d => $"{d} ({operations.Count(o => o.Document == d)})"))}");
-var fuzz = new HttpFuzz(http, platform, tally);
+var fuzz = new HttpFuzz(http, target, tally);
 await fuzz.RunAsync(operations);
 Console.WriteLine($"gateway fuzz: {fuzz.Operations} operations in {stopwatch.Elapsed.TotalSeconds:0} s; cases by kind: {string.Join(", ", fuzz.CasesByKind.OrderByDescending(k => k.Value).Select(k => $"{k.Key} {k.Value}"))}");
 
-var verbatim = new Verbatim(http, platform, tally);
+var verbatim = new Verbatim(http, target, tally);
 await verbatim.RunAsync();
 
 Console.WriteLine("partner exchange:");
-var partner = new PartnerFuzz(http, platform, tally);
+var partner = new PartnerFuzz(http, target, tally);
 await partner.RunAsync();
 
 foreach (var refusal in tally.Refusals.Take(3))

@@ -9,7 +9,7 @@ namespace InterimPlatform.Bench.FuzzPass;
 /// and read back: each must come back byte for byte as it was sent (lists are lower-cased by design, so the
 /// strings put in lists are sent lower-case already).
 /// </summary>
-internal sealed class Verbatim(HttpClient http, Platform platform, Tally tally)
+internal sealed class Verbatim(HttpClient http, FuzzTarget platform, Tally tally)
 {
     public int Checked { get; private set; }
 

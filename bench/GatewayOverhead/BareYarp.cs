@@ -56,7 +56,7 @@ internal sealed class BareYarp : IAsyncDisposable
 
     public static async Task<BareYarp> StartAsync(Uri upstream, string token, CancellationToken cancellationToken)
     {
-        var port = Platform.FreePort();
+        var port = InterimPlatform.Hosting.NativeServers.LoopbackPorts.GetFreePort();
         var start = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardOutput = true, RedirectStandardError = true };
         if (Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet")
         {

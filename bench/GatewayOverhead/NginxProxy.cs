@@ -66,7 +66,7 @@ internal sealed class NginxProxy : IAsyncDisposable
         // Workers run as nobody when the master is root: they must reach the temp paths.
         File.SetUnixFileMode(folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
             | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
-        var port = Platform.FreePort();
+        var port = InterimPlatform.Hosting.NativeServers.LoopbackPorts.GetFreePort();
         var config = Path.Combine(folder, "nginx.conf");
         await File.WriteAllTextAsync(config, Configuration(folder, port, upstream, token));
         var start = new ProcessStartInfo(nginx)

@@ -1,4 +1,5 @@
-// Gateway overhead benchmark. Starts the whole platform with the AppHost (own state folder, own ports), then
+// Gateway overhead benchmark. Starts the whole platform with the shared bench launcher (bench/Platform: the AppHost's
+// app model through Aspire.Hosting.Testing, own state folder, own ports), then
 // measures one endpoint of the Matching service with wrk, same settings, in one run:
 //   direct   to the service itself, with the Bearer token the gateway would forward;
 //   gateway  through the YARP gateway, with a development API key (X-Api-Key);
@@ -11,7 +12,7 @@
 // Usage: dotnet run -c Release --project bench/GatewayOverhead -- [--duration 20] [--warmup 10] [--threads 2]
 //        [--connections 32] [--rounds 1] [--wrk-cpus 1|none] [--endpoints weights,candidates] [--seed 50]
 //        [--first-warmup 30] [--targets direct,gateway,nginx,yarp] [--single-duration 10] [--env KEY=VALUE ...] [--gateway-env KEY=VALUE ...]
-// --env: added to the AppHost's environment, which every service inherits (GC or telemetry settings for all).
+// --env: added to every service's environment (GC or telemetry settings for all; the gateway's rate limit).
 // --gateway-env: an experiment; a second gateway ("tuned": the AppHost's gateway cloned, with these variables)
 //        is measured next to the first, so YARP and runtime settings can be compared in one run.
 using System.Globalization;
@@ -20,6 +21,7 @@ using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using InterimPlatform.Bench.GatewayOverhead;
+using InterimPlatform.Bench.Platform;
 using Microsoft.Extensions.Hosting;
 
 if (args is [BareYarp.Mode, var port, var upstream, var bearer])
@@ -59,15 +61,6 @@ if (Prerequisites.Ensure() is not { } tools)
 
 var (wrkPath, nginxPath) = tools;
 
-var root = new DirectoryInfo(AppContext.BaseDirectory);
-while (!File.Exists(Path.Combine(root!.FullName, "InterimPlatform.sln")))
-{
-    root = root.Parent;
-}
-
-var configuration = typeof(Program).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyConfigurationAttribute), false)
-    .OfType<System.Reflection.AssemblyConfigurationAttribute>().FirstOrDefault()?.Configuration ?? "Release";
-
 using var stop = new CancellationTokenSource();
 using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, context => { context.Cancel = true; stop.Cancel(); });
 using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context => { context.Cancel = true; stop.Cancel(); });
@@ -83,15 +76,15 @@ Console.WriteLine($"Before:  machine {busy:P0} busy over 2 s, load average {File
 var failed = false;
 try
 {
-    await using var platform = await Platform.StartAsync(root.FullName, configuration, environment, stop.Token);
+    await using var platform = await BenchPlatform.StartAsync(new BenchPlatformOptions { Name = "gateway-bench", ServiceEnvironment = environment }, stop.Token);
     var matching = platform.ServiceUrl("matching");
     var candidates = platform.ServiceUrl("candidates");
     var matchingPid = platform.ProcessId("matching");
-    var recruiterKey = platform.Credential("api-keys.json", "recruiter");
-    var signingKey = platform.Credential("gateway.json", "identity-signing-key");
+    var recruiterKey = platform.ApiKey("recruiter");
+    var signingKey = platform.SigningKey;
     var planned = (firstWarmup + warmup + duration + singleDuration) * (targetNames.Length + 1) * endpointNames.Length * (rounds + 1);
     var token = GatewayIdentity.Issue(GatewayIdentity.Key(signingKey), "bench", ["recruiter"], DateTimeOffset.UtcNow, TimeSpan.FromHours(1) + 2 * planned);
-    Console.WriteLine($"matching {matching} (pid {matchingPid})  gateway {platform.Gateway} (pid {platform.ProcessId("gateway")})");
+    Console.WriteLine($"matching {matching} (pid {matchingPid})  gateway {platform.GatewayUrl} (pid {platform.ProcessId("gateway")})");
 
     var idle = await CpuMeter.MachineBusyAsync(TimeSpan.FromSeconds(3), stop.Token);
     Console.WriteLine($"Idle:    the platform at rest keeps the machine {idle:P0} busy (3 s)");
@@ -100,7 +93,7 @@ try
     var targets = new List<Target>
     {
         new("direct", matching, "Authorization", $"Bearer {token}", null, matchingPid),
-        new("gateway", platform.Gateway, "X-Api-Key", recruiterKey, platform.ProcessId("gateway"), matchingPid),
+        new("gateway", platform.GatewayUrl, "X-Api-Key", recruiterKey, platform.ProcessId("gateway"), matchingPid),
     };
     if (nginx is not null)
     {

@@ -31,7 +31,7 @@ internal sealed class TunedGateway : IAsyncDisposable
             .Select(e => e.Split('=', 2)).Where(e => e.Length == 2).ToDictionary(e => e[0], e => e[1], StringComparer.Ordinal);
         var commandLine = (await File.ReadAllTextAsync($"/proc/{gatewayPid}/cmdline", cancellationToken)).Split('\0', StringSplitOptions.RemoveEmptyEntries);
         var workingDirectory = new DirectoryInfo($"/proc/{gatewayPid}/cwd").ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? Directory.GetCurrentDirectory();
-        var port = Platform.FreePort();
+        var port = InterimPlatform.Hosting.NativeServers.LoopbackPorts.GetFreePort();
         var start = new ProcessStartInfo(commandLine[0])
         {
             WorkingDirectory = workingDirectory,

@@ -12,6 +12,7 @@ using System.Globalization;
 using System.Runtime;
 using System.Runtime.InteropServices;
 using InterimPlatform.Bench.MatchingRanking;
+using InterimPlatform.Bench.Platform;
 using InterimPlatform.Contracts.Matching.V1;
 using InterimPlatform.Matching.Data;
 using InterimPlatform.Matching.Ranking;

@@ -1,4 +1,5 @@
-// Partner ingestion benchmark. Starts the whole platform with the AppHost (own state folder, own ports),
+// Partner ingestion benchmark. Starts the whole platform with the shared bench launcher (bench/Platform: the
+// AppHost's app model through Aspire.Hosting.Testing, own state folder, own ports),
 // then, in one run:
 //   1. raw broker rate: the same partner messages through a bare queue with a bare publisher and consumer;
 //   2. ingestion rate: the messages published as a partner until every one is a stored candidate;
@@ -6,10 +7,9 @@
 // Usage: dotnet run -c Release --project bench/PartnerIngestion -- [--messages 50000] [--search-pool 100000] [--keep-state]
 using System.Diagnostics;
 using System.Globalization;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
-using System.Text.RegularExpressions;
+using InterimPlatform.Bench.Platform;
 using Npgsql;
 using PartnerPush;
 using RabbitMQ.Client;
@@ -19,105 +19,46 @@ var messages = Option(args, "--messages", 50_000);
 var searchPool = Option(args, "--search-pool", 100_000);
 const string Partner = "globalise";
 
-var root = new DirectoryInfo(AppContext.BaseDirectory);
-while (!File.Exists(Path.Combine(root!.FullName, "InterimPlatform.sln")))
+// Search latency is measured through the gateway: its per-caller rate limit is not what is measured.
+await using var platform = await BenchPlatform.StartAsync(new BenchPlatformOptions
 {
-    root = root.Parent;
+    Name = "ingestion",
+    GatewayEnvironment = BenchPlatformOptions.UnlimitedGateway,
+    KeepState = args.Contains("--keep-state"),
+});
+var database = platform.DatabaseConnectionString("candidates");
+var admin = new ConnectionFactory { HostName = "127.0.0.1", Port = platform.AmqpPort, UserName = platform.MessagingUser, Password = platform.MessagingPassword };
+var partner = new ConnectionFactory { HostName = "127.0.0.1", Port = platform.AmqpPort, UserName = Partner, Password = platform.PartnerPasswords[Partner] };
+
+var now = DateTimeOffset.UtcNow;
+var bodies = Enumerable.Range(0, messages).Select(i => Encoding.UTF8.GetBytes(SampleCandidates.Upsert(Partner, i, now).ToJsonString())).ToList();
+Console.WriteLine($"{messages:N0} partner messages of {bodies.Average(b => b.Length):0} bytes on average.");
+
+var raw = await RawBrokerRateAsync(admin, bodies);
+Console.WriteLine($"raw broker:  {raw:N0} msg/s (bare publisher with confirms → durable queue → bare consumer)");
+var traffic = await PipelineTrafficRateAsync(admin, bodies);
+Console.WriteLine($"traffic:     {traffic:N0} msg/s = {traffic / raw:0.00} × raw (the same broker carrying, with bare clients and no database, what ingestion makes it carry per message: the message in and out, a receipt in, an event in and out)");
+var ingestion = await IngestionRateAsync(partner, database, bodies, Partner, expectedTotal: messages);
+Console.WriteLine($"ingestion:   {ingestion:N0} msg/s (published as a partner → stored candidates with outbox events)");
+Console.WriteLine($"ratio:       {ingestion / raw:0.00} × the raw broker rate (target ≥ 0.5); {ingestion / traffic:0.00} × the broker's rate for ingestion's traffic");
+
+if (searchPool > messages)
+{
+    var more = Enumerable.Range(messages, searchPool - messages).Select(i => Encoding.UTF8.GetBytes(SampleCandidates.Upsert(Partner, i, now).ToJsonString())).ToList();
+    await IngestionRateAsync(partner, database, more, Partner, expectedTotal: searchPool);
 }
 
-var configuration = typeof(Program).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyConfigurationAttribute), false)
-    .OfType<System.Reflection.AssemblyConfigurationAttribute>().FirstOrDefault()?.Configuration ?? "Release";
-var state = Path.Combine(Path.GetTempPath(), "interim-bench-" + Guid.NewGuid().ToString("N")[..8]);
-var gatewayPort = FreePort();
-var amqpPort = FreePort();
-Console.WriteLine($"Starting the platform (AppHost, {configuration}) in {state} ...");
-using var appHost = Process.Start(new ProcessStartInfo(Path.Combine(root.FullName, "AppHost", "bin", configuration, "net10.0", "InterimPlatform.AppHost"))
+// Search is measured on a settled platform: every event published, and Matching caught up with them.
+var settle = Stopwatch.StartNew();
+var matching = new NpgsqlConnectionStringBuilder(database) { Database = "matching" }.ConnectionString;
+while (await ScalarAsync(database, "SELECT count(*) FROM outbox_messages WHERE sent_at IS NULL") > 0
+    || await ScalarAsync(matching, "SELECT count(*) FROM pool_candidates") < Math.Max(messages, searchPool))
 {
-    ArgumentList = { "--state-dir", state, $"--Gateway:Port={gatewayPort}", $"--Messaging:AmqpPort={amqpPort}" },
-    RedirectStandardOutput = true,
-    RedirectStandardInput = true,
-    // Search latency is measured through the gateway: its per-caller rate limit is not what is measured.
-    Environment = { ["Gateway__RateLimit__PermitsPerSecond"] = "100000", ["Gateway__RateLimit__Burst"] = "100000" },
-})!;
-var output = new StringBuilder();
-var healthy = new TaskCompletionSource();
-appHost.OutputDataReceived += (_, e) =>
-{
-    lock (output)
-    {
-        output.AppendLine(e.Data);
-    }
-
-    if (e.Data?.Contains("All resources are healthy", StringComparison.Ordinal) == true)
-    {
-        healthy.TrySetResult();
-    }
-};
-appHost.BeginOutputReadLine();
-try
-{
-    await healthy.Task.WaitAsync(TimeSpan.FromMinutes(3));
-    var secrets = JsonDocument.Parse(File.ReadAllText(Path.Combine(state, "secrets.json"))).RootElement;
-    var partnerPassword = JsonDocument.Parse(File.ReadAllText(Path.Combine(state, "partners.json"))).RootElement.GetProperty(Partner).GetString()!;
-    string log;
-    lock (output)
-    {
-        log = output.ToString();
-    }
-
-    var postgresPort = int.Parse(Regex.Match(log, @"postgres\s+Running\s+pid \d+; tcp://127\.0\.0\.1:(\d+)").Groups[1].Value, CultureInfo.InvariantCulture);
-    var database = new NpgsqlConnectionStringBuilder { Host = "127.0.0.1", Port = postgresPort, Username = "postgres", Password = secrets.GetProperty("PostgresPassword").GetString(), Database = "candidates" }.ConnectionString;
-    var admin = new ConnectionFactory { HostName = "127.0.0.1", Port = amqpPort, UserName = secrets.GetProperty("RabbitMQUser").GetString()!, Password = secrets.GetProperty("RabbitMQPassword").GetString()! };
-    var partner = new ConnectionFactory { HostName = "127.0.0.1", Port = amqpPort, UserName = Partner, Password = partnerPassword };
-
-    var now = DateTimeOffset.UtcNow;
-    var bodies = Enumerable.Range(0, messages).Select(i => Encoding.UTF8.GetBytes(SampleCandidates.Upsert(Partner, i, now).ToJsonString())).ToList();
-    Console.WriteLine($"{messages:N0} partner messages of {bodies.Average(b => b.Length):0} bytes on average.");
-
-    var raw = await RawBrokerRateAsync(admin, bodies);
-    Console.WriteLine($"raw broker:  {raw:N0} msg/s (bare publisher with confirms → durable queue → bare consumer)");
-    var traffic = await PipelineTrafficRateAsync(admin, bodies);
-    Console.WriteLine($"traffic:     {traffic:N0} msg/s = {traffic / raw:0.00} × raw (the same broker carrying, with bare clients and no database, what ingestion makes it carry per message: the message in and out, a receipt in, an event in and out)");
-    var ingestion = await IngestionRateAsync(partner, database, bodies, Partner, expectedTotal: messages);
-    Console.WriteLine($"ingestion:   {ingestion:N0} msg/s (published as a partner → stored candidates with outbox events)");
-    Console.WriteLine($"ratio:       {ingestion / raw:0.00} × the raw broker rate (target ≥ 0.5); {ingestion / traffic:0.00} × the broker's rate for ingestion's traffic");
-
-    if (searchPool > messages)
-    {
-        var more = Enumerable.Range(messages, searchPool - messages).Select(i => Encoding.UTF8.GetBytes(SampleCandidates.Upsert(Partner, i, now).ToJsonString())).ToList();
-        await IngestionRateAsync(partner, database, more, Partner, expectedTotal: searchPool);
-    }
-
-    // Search is measured on a settled platform: every event published, and Matching caught up with them.
-    var settle = Stopwatch.StartNew();
-    var matching = new NpgsqlConnectionStringBuilder(database) { Database = "matching" }.ConnectionString;
-    while (await ScalarAsync(database, "SELECT count(*) FROM outbox_messages WHERE sent_at IS NULL") > 0
-        || await ScalarAsync(matching, "SELECT count(*) FROM pool_candidates") < Math.Max(messages, searchPool))
-    {
-        await Task.Delay(250);
-    }
-
-    Console.WriteLine($"settled:     every event published and in Matching {settle.Elapsed.TotalSeconds:0.0} s after the last candidate was stored");
-    var recruiterKey = JsonDocument.Parse(File.ReadAllText(Path.Combine(state, "api-keys.json"))).RootElement.GetProperty("recruiter").GetString()!;
-    await SearchLatencyAsync(new Uri($"http://localhost:{gatewayPort}"), recruiterKey, database);
+    await Task.Delay(250);
 }
-finally
-{
-    if (!appHost.HasExited)
-    {
-        Process.Start("kill", ["-TERM", appHost.Id.ToString(CultureInfo.InvariantCulture)])!.WaitForExit();
-        await appHost.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(2));
-    }
 
-    if (args.Contains("--keep-state"))
-    {
-        Console.WriteLine($"State folder kept (logs in {Path.Combine(state, "logs")}).");
-    }
-    else
-    {
-        Directory.Delete(state, recursive: true);
-    }
-}
+Console.WriteLine($"settled:     every event published and in Matching {settle.Elapsed.TotalSeconds:0.0} s after the last candidate was stored");
+await SearchLatencyAsync(platform.GatewayUrl, platform.ApiKey("recruiter"), database);
 
 return 0;
 
@@ -340,11 +281,3 @@ static int Option(string[] args, string name, int fallback)
     return index >= 0 && index + 1 < args.Length ? int.Parse(args[index + 1], CultureInfo.InvariantCulture) : fallback;
 }
 
-static int FreePort()
-{
-    var listener = new TcpListener(System.Net.IPAddress.Loopback, 0);
-    listener.Start();
-    var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-    listener.Stop();
-    return port;
-}

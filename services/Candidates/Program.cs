@@ -34,5 +34,6 @@ app.MapCandidateSearch();
 app.MapVettingEndpoints();
 app.MapPlacementEndpoints();
 app.MapPrivacyEndpoints();
+app.MapPartnerIntakeTallies();
 
 app.Run();

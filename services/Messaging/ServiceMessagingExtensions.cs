@@ -3,6 +3,7 @@ using InterimPlatform.Messaging.Outbox;
 using MassTransit;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -137,14 +138,23 @@ public static class ServiceMessagingExtensions
         Enumerable.Repeat(TimeSpan.Zero, options.ImmediateRetries)
             .Concat(Enumerable.Range(0, options.TransientRetries).Select(i => TimeSpan.FromTicks(Math.Min(options.MaxRetryDelay.Ticks, options.MinRetryDelay.Ticks << Math.Min(i, 30)))));
 
-    /// <summary>PostgreSQL with snake_case names: how every service maps its model (also at design time).</summary>
+    /// <summary>
+    /// PostgreSQL with snake_case names: how every service maps its model (also at design time). Its units of work
+    /// run under the <see cref="ServiceExecutionStrategy"/> (a few quick retries on a failed connection, never once
+    /// something may have committed), and every database failure records whether anything may have been applied
+    /// (<see cref="DatabaseOutcome"/>).
+    /// </summary>
     public static DbContextOptionsBuilder UseServiceDatabase(this DbContextOptionsBuilder options, string connectionString) =>
-        options.UseNpgsql(connectionString).UseSnakeCaseNamingConvention();
+        options.UseNpgsql(connectionString, npgsql => npgsql.ExecutionStrategy(CreateExecutionStrategy))
+            .UseSnakeCaseNamingConvention()
+            .AddInterceptors(CommitTrackingInterceptor.Instance);
 
     /// <inheritdoc cref="UseServiceDatabase(DbContextOptionsBuilder, string)"/>
     public static DbContextOptionsBuilder<TDbContext> UseServiceDatabase<TDbContext>(this DbContextOptionsBuilder<TDbContext> options, string connectionString)
         where TDbContext : DbContext =>
-        options.UseNpgsql(connectionString).UseSnakeCaseNamingConvention();
+        (DbContextOptionsBuilder<TDbContext>)UseServiceDatabase((DbContextOptionsBuilder)options, connectionString);
+
+    private static ServiceExecutionStrategy CreateExecutionStrategy(ExecutionStrategyDependencies dependencies) => new(dependencies);
 
     /// <summary>
     /// Applies the service's EF Core migrations (creating its tables) before it serves requests. Replicas of a

@@ -18,6 +18,8 @@ public static class TransientFaults
         NpgsqlException npgsql => npgsql.IsTransient,
         TimeoutException => true,
         DbUpdateException { InnerException: { } inner } => IsTransient(inner),
+        // The execution strategy's retries ran out: what the last attempt met.
+        Microsoft.EntityFrameworkCore.Storage.RetryLimitExceededException { InnerException: { } inner } => IsTransient(inner),
         InvalidOperationException { InnerException: { } inner } => IsTransient(inner),
         _ => false,
     };

@@ -1,4 +1,7 @@
 using System.Net.Sockets;
+using InterimPlatform.Messaging;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Hosting;
 using Npgsql;
 
@@ -42,5 +45,44 @@ public sealed class DatabaseUnavailableOutcomeTests
 
         Assert.True(DatabaseUnavailableExceptionHandler.IsDatabaseUnavailable(broken));
         Assert.Equal(DatabaseUnavailableExceptionHandler.Unknown, DatabaseUnavailableExceptionHandler.OutcomeOf(broken));
+    }
+
+    [Fact]
+    public void What_the_DbContext_recorded_it_sent_decides_wherever_the_failure_is_wrapped()
+    {
+        // A broken connection, before anything that could commit was sent: nothing can have been applied.
+        var beforeCommit = new NpgsqlException("Exception while reading from stream", new EndOfStreamException());
+        beforeCommit.Data[DatabaseOutcome.DataKey] = DatabaseOutcome.NotApplied;
+        // Refused, after an earlier unit of work of the same request had sent its COMMIT: something may be applied.
+        var afterCommit = new NpgsqlException("Failed to connect to 127.0.0.1:5432", new SocketException((int)SocketError.ConnectionRefused));
+        afterCommit.Data[DatabaseOutcome.DataKey] = DatabaseOutcome.Unknown;
+
+        Assert.Equal(DatabaseOutcome.DataKey, DatabaseUnavailableExceptionHandler.OutcomeDataKey);
+        Assert.Equal(DatabaseUnavailableExceptionHandler.NotApplied, DatabaseUnavailableExceptionHandler.OutcomeOf(new RetryLimitExceededException("retries ran out", beforeCommit)));
+        Assert.Equal(DatabaseUnavailableExceptionHandler.NotApplied, DatabaseUnavailableExceptionHandler.OutcomeOf(new DbUpdateException("save failed", beforeCommit)));
+        Assert.Equal(DatabaseUnavailableExceptionHandler.Unknown, DatabaseUnavailableExceptionHandler.OutcomeOf(afterCommit));
+        Assert.True(DatabaseUnavailableExceptionHandler.IsDatabaseUnavailable(new RetryLimitExceededException("retries ran out", beforeCommit)));
+    }
+
+    [Fact]
+    public void The_execution_strategy_retries_failed_connections_not_faults_of_the_work()
+    {
+        Assert.True(ServiceExecutionStrategy.IsConnectionFailure(new NpgsqlException("Failed to connect", new SocketException((int)SocketError.ConnectionRefused))));
+        Assert.True(ServiceExecutionStrategy.IsConnectionFailure(new NpgsqlException("Exception while reading from stream", new EndOfStreamException())));
+        Assert.True(ServiceExecutionStrategy.IsConnectionFailure(new PostgresException("terminating connection due to administrator command", "FATAL", "FATAL", PostgresErrorCodes.AdminShutdown)));
+        Assert.True(ServiceExecutionStrategy.IsConnectionFailure(new PostgresException("the database system is starting up", "FATAL", "FATAL", PostgresErrorCodes.CannotConnectNow)));
+
+        Assert.False(ServiceExecutionStrategy.IsConnectionFailure(new NpgsqlException("Exception while reading from stream", new TimeoutException())));
+        Assert.False(ServiceExecutionStrategy.IsConnectionFailure(new PostgresException("could not serialize access", "ERROR", "ERROR", PostgresErrorCodes.SerializationFailure)));
+        Assert.False(ServiceExecutionStrategy.IsConnectionFailure(new PostgresException("duplicate key", "ERROR", "ERROR", PostgresErrorCodes.UniqueViolation)));
+        Assert.Equal([TimeSpan.Zero, TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(1)], ServiceExecutionStrategy.Delays);
+    }
+
+    [Fact]
+    public void Retries_that_ran_out_on_a_transient_fault_are_still_transient()
+    {
+        var refused = new NpgsqlException("Failed to connect", new SocketException((int)SocketError.ConnectionRefused));
+
+        Assert.True(TransientFaults.IsTransient(new RetryLimitExceededException("retries ran out", refused)));
     }
 }

@@ -1,4 +1,4 @@
-using InterimPlatform.Hosting.State;
+using InterimPlatform.Hosting.NativeServers;
 
 namespace InterimPlatform.Tests.Unit;
 
@@ -25,31 +25,43 @@ public sealed class StateFolderTests : IDisposable
     }
 
     [Fact]
-    public void Secrets_are_generated_once_private_and_never_defaults()
+    public void Secrets_are_generated_once_private_different_and_never_defaults()
     {
         using var state = StateFolder.Acquire(_path);
 
-        var first = state.LoadOrCreateSecrets();
-        var second = state.LoadOrCreateSecrets();
+        var first = state.LoadOrCreateCredentials("secrets.json", ["postgres-password", "messaging-password"]);
+        var second = state.LoadOrCreateCredentials("secrets.json", ["postgres-password", "messaging-password"]);
 
         Assert.Equal(first, second);
-        Assert.NotEqual("guest", first.RabbitMQUser);
-        Assert.True(first.PostgresPassword.Length >= 32);
-        Assert.NotEqual(first.PostgresPassword, first.RabbitMQPassword);
-        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(state.SecretsFile));
+        Assert.All(first.Values, secret => Assert.True(secret.Length >= 32));
+        Assert.DoesNotContain("guest", first.Values);
+        Assert.NotEqual(first["postgres-password"], first["messaging-password"]);
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(state.Path, "secrets.json")));
+    }
+
+    [Fact]
+    public void An_account_added_later_gets_its_own_secret_and_the_others_keep_theirs()
+    {
+        using var state = StateFolder.Acquire(_path);
+        var before = state.LoadOrCreateCredentials("partners.json", ["globalise"]);
+
+        var after = state.LoadOrCreateCredentials("partners.json", ["globalise", "nordic-interim"]);
+
+        Assert.Equal(before["globalise"], after["globalise"]);
+        Assert.NotEqual(after["globalise"], after["nordic-interim"]);
     }
 
     [Fact]
     public void Reset_deletes_data_and_credentials()
     {
         using var state = StateFolder.Acquire(_path);
-        var before = state.LoadOrCreateSecrets();
+        var before = state.LoadOrCreateCredentials("secrets.json", ["postgres-password"]);
         Directory.CreateDirectory(state.ResourceDirectory("postgres"));
 
         state.Reset();
 
         Assert.False(Directory.Exists(state.ResourceDirectory("postgres")));
-        Assert.NotEqual(before, state.LoadOrCreateSecrets());
+        Assert.NotEqual(before, state.LoadOrCreateCredentials("secrets.json", ["postgres-password"]));
     }
 
     public void Dispose()

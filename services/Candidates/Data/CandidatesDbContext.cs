@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Design;
 
 namespace InterimPlatform.Candidates.Data;
 
-/// <summary>The candidates database: the pool, vetting history, placements, erasure records, and this service's outbox and inbox.</summary>
+/// <summary>The candidates database: the pool, vetting history, placements, erasure records, partner intake tallies, and this service's outbox and inbox.</summary>
 public sealed class CandidatesDbContext(DbContextOptions<CandidatesDbContext> options) : DbContext(options)
 {
     public DbSet<Candidate> Candidates => Set<Candidate>();
@@ -25,6 +25,8 @@ public sealed class CandidatesDbContext(DbContextOptions<CandidatesDbContext> op
     public DbSet<PartnerTombstone> PartnerTombstones => Set<PartnerTombstone>();
 
     public DbSet<PartnerRejection> PartnerRejections => Set<PartnerRejection>();
+
+    public DbSet<PartnerIntakeTally> PartnerIntakeTallies => Set<PartnerIntakeTally>();
 
     /// <summary>Queues an integration event about <paramref name="candidateId"/>, committed with the next SaveChanges.</summary>
     public void Publish<T>(T @event, Guid candidateId, DateTimeOffset now) where T : class =>
@@ -96,6 +98,15 @@ public sealed class CandidatesDbContext(DbContextOptions<CandidatesDbContext> op
             rejection.ToTable("partner_rejections");
             rejection.HasKey(r => new { r.MessageKey, r.SenderId });
             rejection.Property(r => r.MessageKey).HasMaxLength(64).IsFixedLength();
+        });
+
+        modelBuilder.Entity<PartnerIntakeTally>(tally =>
+        {
+            tally.ToTable("partner_intake_tallies");
+            // Bucket first: the tallies endpoint reads a time range across partners.
+            tally.HasKey(t => new { t.BucketStart, t.PartnerId, t.Writer });
+            tally.Property(t => t.PartnerId).HasMaxLength(PartnerIntakeTally.MaxPartnerIdLength);
+            tally.Property(t => t.Writer).HasMaxLength(PartnerIntakeTally.MaxWriterLength);
         });
 
         modelBuilder.AddOutboxAndInbox();

@@ -21,13 +21,23 @@ public sealed record IntakeOutcome(ReadMessage Read, string Status, IReadOnlyLis
 /// seen before, one for the people already known, one for e-mail owners; new people, their first vetting
 /// step, every event and every inbox row go in by binary COPY; changes to known people through EF Core.
 /// A message id seen before changes nothing; (partner, person) always maps to the same candidate; a
-/// message older than the one applied for that person is ignored.
+/// message older than the one applied for that person is ignored. Every outcome, and those passed in
+/// <c>alsoTally</c>, is counted in <see cref="PartnerIntakeTally"/> rows in the same transaction.
 /// </summary>
-public sealed class PartnerIntakeProcessor(CandidatesDbContext db, TimeProvider time)
+/// <param name="writer">The intake worker instance whose tally rows this batch adds to (<see cref="PartnerIntakeTallies.NewWriter"/>).</param>
+public sealed class PartnerIntakeProcessor(CandidatesDbContext db, TimeProvider time, string writer)
 {
     public const string InboxConsumer = "PartnerIntake";
 
-    public async Task<IReadOnlyList<IntakeOutcome>> ApplyAsync(IReadOnlyList<ReadMessage> batch, CancellationToken cancellationToken)
+    /// <summary>
+    /// One unit of work under the execution strategy: an attempt that met a broken connection before its commit
+    /// runs again whole, reading everything afresh.
+    /// </summary>
+    /// <param name="alsoTally">Outcomes decided outside the batch (messages rejected before it) to count with it.</param>
+    public Task<IReadOnlyList<IntakeOutcome>> ApplyAsync(IReadOnlyList<ReadMessage> batch, IReadOnlyList<IntakeOutcome> alsoTally, CancellationToken cancellationToken) =>
+        db.InUnitOfWorkAsync(ct => ApplyOnceAsync(batch, alsoTally, ct), cancellationToken);
+
+    private async Task<IReadOnlyList<IntakeOutcome>> ApplyOnceAsync(IReadOnlyList<ReadMessage> batch, IReadOnlyList<IntakeOutcome> alsoTally, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNowForStorage();
         var today = DateOnly.FromDateTime(now.UtcDateTime);
@@ -70,7 +80,6 @@ public sealed class PartnerIntakeProcessor(CandidatesDbContext db, TimeProvider 
         var erased = new List<Guid>();
         var outcomes = new List<IntakeOutcome>(batch.Count);
         void Publish<T>(T @event, Guid candidateId) where T : class => events.Add(OutboxMessage.Create(@event, candidateId.ToString(), now));
-
 
         for (var index = 0; index < batch.Count; index++) // in arrival order, as if one by one
         {
@@ -165,6 +174,7 @@ public sealed class PartnerIntakeProcessor(CandidatesDbContext db, TimeProvider 
         await db.SaveChangesAsync(cancellationToken);
         await BulkWrites.CopyOutboxAsync(connection, events, cancellationToken);
         await BulkWrites.CopyInboxAsync(connection, inbox, cancellationToken);
+        await PartnerIntakeTallies.AddAsync(db, writer, now, outcomes.Concat(alsoTally), cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return outcomes;
 

@@ -35,6 +35,8 @@ public sealed partial class PartnerIntakeWorker(
     private static readonly ActivitySource Tracing = new("InterimPlatform.Candidates.PartnerIntake");
     private readonly Counter<long> _processed = meters.Create("InterimPlatform.Candidates").CreateCounter<long>(
         "interimplatform.partner_intake.messages", "{message}", "Partner messages processed, by partner and receipt status.");
+    // This instance's tally rows (replicas each keep their own, so they never contend for one).
+    private readonly string _tallyWriter = PartnerIntakeTallies.NewWriter();
 
     private sealed record Delivery(ulong Tag, byte[] Body, string? UserId, string? MessageId);
 
@@ -134,10 +136,16 @@ public sealed partial class PartnerIntakeWorker(
         var outcomes = new List<(Delivery Delivery, IntakeOutcome Outcome)>();
         outcomes.AddRange(read.Where(r => !r.Read.IsValid).Select(r => (r.Delivery, new IntakeOutcome(r.Read, ReceiptStatus.Rejected, r.Read.Reasons, null))));
         var valid = read.Where(r => r.Read.IsValid).ToList();
+        // The messages rejected on reading are counted with the batch's transaction; without one, on their own.
+        List<IntakeOutcome> untallied = [.. outcomes.Select(o => o.Outcome)];
         if (valid.Count > 0)
         {
-            outcomes.AddRange(await ApplyAsync(valid, cancellationToken));
+            var (applied, notCounted) = await ApplyAsync(valid, untallied, cancellationToken);
+            outcomes.AddRange(applied);
+            untallied = notCounted;
         }
+
+        await TallyAsync(untallied, cancellationToken);
 
         // A rejected message seen again (redelivered after a crash or a lost connection, or resent by the partner)
         // whose error copy was already confirmed gets its receipt again but no second error copy.
@@ -232,42 +240,48 @@ public sealed partial class PartnerIntakeWorker(
 
     /// <summary>
     /// Applies the valid messages together; if the batch fails for a reason other than a passing fault,
-    /// applies them one by one so only the message at fault is rejected.
+    /// applies them one by one so only the message at fault is rejected. <paramref name="alsoTally"/> is counted
+    /// with the first transaction that commits; what no transaction counted is returned as NotCounted.
     /// </summary>
-    private async Task<List<(Delivery, IntakeOutcome)>> ApplyAsync(List<(Delivery Delivery, ReadMessage Read)> valid, CancellationToken cancellationToken)
+    private async Task<(List<(Delivery, IntakeOutcome)> Outcomes, List<IntakeOutcome> NotCounted)> ApplyAsync(
+        List<(Delivery Delivery, ReadMessage Read)> valid, List<IntakeOutcome> alsoTally, CancellationToken cancellationToken)
     {
         try
         {
-            return await ApplyBatchAsync(valid, cancellationToken);
+            return (await ApplyBatchAsync(valid, alsoTally, cancellationToken), []);
         }
         catch (Exception e) when (!TransientFaults.IsTransient(e) && valid.Count > 1 && e is not OperationCanceledException)
         {
             LogBatchFailed(e, valid.Count);
             var outcomes = new List<(Delivery, IntakeOutcome)>();
+            var notCounted = alsoTally;
             foreach (var single in valid)
             {
                 try
                 {
-                    outcomes.AddRange(await ApplyBatchAsync([single], cancellationToken));
+                    outcomes.AddRange(await ApplyBatchAsync([single], notCounted, cancellationToken));
+                    notCounted = [];
                 }
                 catch (Exception failure) when (!TransientFaults.IsTransient(failure) && failure is not OperationCanceledException)
                 {
-                    outcomes.Add((single.Delivery, new IntakeOutcome(single.Read, ReceiptStatus.Rejected, [$"Could not be stored: {failure.GetBaseException().Message}"], null)));
+                    var rejected = new IntakeOutcome(single.Read, ReceiptStatus.Rejected, [$"Could not be stored: {failure.GetBaseException().Message}"], null);
+                    outcomes.Add((single.Delivery, rejected));
+                    notCounted = [.. notCounted, rejected];
                 }
             }
 
-            return outcomes;
+            return (outcomes, notCounted);
         }
     }
 
     /// <summary>Applies messages in one transaction; a passing fault (another replica's batch committed first, a dropped connection) is retried a few times here.</summary>
-    private async Task<List<(Delivery, IntakeOutcome)>> ApplyBatchAsync(List<(Delivery Delivery, ReadMessage Read)> valid, CancellationToken cancellationToken)
+    private async Task<List<(Delivery, IntakeOutcome)>> ApplyBatchAsync(List<(Delivery Delivery, ReadMessage Read)> valid, List<IntakeOutcome> alsoTally, CancellationToken cancellationToken)
     {
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                return await ApplyOnceAsync(valid, cancellationToken);
+                return await ApplyOnceAsync(valid, alsoTally, cancellationToken);
             }
             catch (Exception e) when ((TransientFaults.IsTransient(e) || IsConcurrentInsert(e)) && attempt < 5 && !cancellationToken.IsCancellationRequested)
             {
@@ -280,13 +294,35 @@ public sealed partial class PartnerIntakeWorker(
     private static bool IsConcurrentInsert(Exception e) =>
         e.GetBaseException() is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation };
 
-    private async Task<List<(Delivery, IntakeOutcome)>> ApplyOnceAsync(List<(Delivery Delivery, ReadMessage Read)> valid, CancellationToken cancellationToken)
+    private async Task<List<(Delivery, IntakeOutcome)>> ApplyOnceAsync(List<(Delivery Delivery, ReadMessage Read)> valid, List<IntakeOutcome> alsoTally, CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
-        var processor = new PartnerIntakeProcessor(scope.ServiceProvider.GetRequiredService<CandidatesDbContext>(), time);
-        var outcomes = await processor.ApplyAsync([.. valid.Select(v => v.Read)], cancellationToken);
+        var processor = new PartnerIntakeProcessor(scope.ServiceProvider.GetRequiredService<CandidatesDbContext>(), time, _tallyWriter);
+        var outcomes = await processor.ApplyAsync([.. valid.Select(v => v.Read)], alsoTally, cancellationToken);
         var byRead = valid.ToDictionary(v => v.Read, v => v.Delivery);
         return [.. outcomes.Select(o => (byRead[o.Read], o))];
+    }
+
+    /// <summary>
+    /// Counts outcomes no batch transaction counted (a batch of rejections only): best effort, like the rejection
+    /// records: a database outage must not hold up partners' receipts for a figure on the ops pages.
+    /// </summary>
+    private async Task TallyAsync(List<IntakeOutcome> outcomes, CancellationToken cancellationToken)
+    {
+        if (outcomes.Count == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            await PartnerIntakeTallies.AddAsync(scope.ServiceProvider.GetRequiredService<CandidatesDbContext>(), _tallyWriter, time.GetUtcNow(), outcomes, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            LogTalliesUnavailable(e, outcomes.Count);
+        }
     }
 
     private static Task PublishToErrorQueueAsync(IChannel channel, Delivery delivery, IntakeOutcome outcome, CancellationToken cancellationToken)
@@ -312,6 +348,9 @@ public sealed partial class PartnerIntakeWorker(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not read or record partner rejections; a redelivered rejected message may get a second error copy")]
     private partial void LogRejectionsUnavailable(Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not count {Count} partner messages in the intake tallies")]
+    private partial void LogTalliesUnavailable(Exception exception, int count);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Partner intake consumer failed; reconnecting")]
     private partial void LogConsumerFailed(Exception exception);

@@ -95,8 +95,17 @@ public static class PrivacyEndpoints
             return TypedResults.Ok(new ErasureView(done.CandidateId, done.ErasedAt, done.ErasedBy, done.Ground));
         }
 
+        var actor = RequestContext.Actor(http);
+        // One unit of work under the execution strategy: an attempt that met a broken connection before its commit
+        // runs again whole.
+        return await db.InUnitOfWorkAsync(ct => EraseOnceAsync(id, request.Ground, actor, db, time, ct), cancellationToken);
+    }
+
+    private static async Task<Results<Ok<ErasureView>, NotFound, ValidationProblem>> EraseOnceAsync(
+        Guid id, string ground, string actor, CandidatesDbContext db, TimeProvider time, CancellationToken cancellationToken)
+    {
         var now = time.GetUtcNowForStorage();
-        var record = new ErasureRecord { CandidateId = id, ErasedAt = now, ErasedBy = RequestContext.Actor(http), Ground = request.Ground };
+        var record = new ErasureRecord { CandidateId = id, ErasedAt = now, ErasedBy = actor, Ground = ground };
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var partner = await db.Candidates.Where(c => c.Id == id && c.PartnerId != null)
             .Select(c => new { c.PartnerId, c.PartnerPersonId })

@@ -1,3 +1,4 @@
+using InterimPlatform.Candidates.PartnerIntake;
 using InterimPlatform.Candidates.Privacy;
 using InterimPlatform.Candidates.Vetting;
 
@@ -23,6 +24,20 @@ internal static class ApiExamples
         "Finance executive who has led three turnarounds in Nordic energy and manufacturing.",
         new PrivacyInput("consent", new DateOnly(2026, 10, 15), null));
 
+    private static readonly DateTimeOffset TalliesFrom = new(2026, 11, 24, 9, 0, 0, TimeSpan.Zero);
+
+    /// <summary>An hour of two partners in 15-minute buckets (<c>?from=2026-11-24T09:00:00Z&amp;to=2026-11-24T10:00:00Z&amp;bucketMinutes=15</c>).</summary>
+    public static PartnerIntakeTallyView Tallies { get; } = new(
+        TalliesFrom,
+        TalliesFrom.AddHours(1),
+        15,
+        [new PartnerIntakeTotal("globalise", 1180, 12, 9, 2), new PartnerIntakeTotal("nordic-interim", 240, 0, 31, 0)],
+        [
+            new PartnerIntakeBucket(TalliesFrom, "globalise", 410, 0, 3, 0),
+            new PartnerIntakeBucket(TalliesFrom, "nordic-interim", 240, 0, 31, 0),
+            new PartnerIntakeBucket(TalliesFrom.AddMinutes(15), "globalise", 770, 12, 6, 2),
+        ]);
+
     public static IReadOnlyDictionary<Type, object> All { get; } = new Dictionary<Type, object>
     {
         [typeof(CandidateInput)] = Candidate,
@@ -34,5 +49,6 @@ internal static class ApiExamples
             null),
         [typeof(ErasureRequest)] = new ErasureRequest("art-17-request"),
         [typeof(NoticeSent)] = new NoticeSent(new DateOnly(2026, 11, 20)),
+        [typeof(PartnerIntakeTallyView)] = Tallies,
     };
 }

@@ -36,7 +36,7 @@ public sealed record AccessRule(string Methods, string Pattern, params string[] 
 /// <summary>
 /// Who may do what, for every path under <c>/api</c>; the first matching rule decides, and a path no rule
 /// names is refused. Recruiters work on candidates, engagements and rankings; ops read health, KPIs and
-/// queues; the privacy officer alone exports and erases personal data; admins manage keys and operate queues.
+/// queues and partner intake tallies; the privacy officer alone exports and erases personal data; admins manage keys and operate queues.
 /// </summary>
 public static class AccessRules
 {
@@ -51,6 +51,7 @@ public static class AccessRules
         new("GET", "/api/gateway/health", Ops, Admin),
         new("GET", "/api/*/messaging/error-queues/**", Ops, Admin),
         new("POST,DELETE", "/api/*/messaging/error-queues/**", Admin),
+        new("GET", "/api/candidates/partner-intake/tallies", Ops, Admin),
         new("GET", "/api/candidates/*/export", PrivacyOfficer),
         new("POST", "/api/candidates/*/erasure", PrivacyOfficer),
         new("*", "/api/candidates/privacy/**", PrivacyOfficer),

@@ -134,11 +134,19 @@ public static class ShortlistEndpoints
             request.EngagementId,
             requestId: null,
             CallerIdentity.Actor(http));
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        await Shortlisting.DropErasedAsync(db, shortlist, cancellationToken);
-        db.Shortlists.Add(shortlist);
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+        // One unit of work under the execution strategy: an attempt that met a broken connection before its commit
+        // runs again whole (dropping the erased again finds what the failed attempt dropped already gone).
+        await db.InUnitOfWorkAsync(
+            async ct =>
+            {
+                await using var transaction = await db.Database.BeginTransactionAsync(ct);
+                await Shortlisting.DropErasedAsync(db, shortlist, ct);
+                db.Shortlists.Add(shortlist);
+                await db.SaveChangesAsync(ct);
+                await transaction.CommitAsync(ct);
+                return true;
+            },
+            cancellationToken);
         return TypedResults.Created($"/api/matching/shortlists/{shortlist.Id}", ShortlistViews.View(shortlist));
     }
 

@@ -21,23 +21,32 @@ public abstract class IdempotentConsumer<TMessage, TDbContext>(TDbContext db, Ti
         var messageId = context.MessageId ?? throw new InvalidOperationException($"A {typeof(TMessage).Name} arrived without a message id.");
         var consumer = GetType().Name;
         var cancellationToken = context.CancellationToken;
-        await using var transaction = await Db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        var now = TimeProvider.GetUtcNow();
-        var inserted = await Db.Database.ExecuteSqlAsync(
-            $"INSERT INTO inbox_messages (message_id, consumer, received_at) VALUES ({messageId}, {consumer}, {now}) ON CONFLICT DO NOTHING",
-            cancellationToken).ConfigureAwait(false);
-        if (inserted == 0)
-        {
-            // Applied before: change nothing, but let in-memory state catch up in case the earlier
-            // attempt committed and then failed before its own AfterCommitAsync finished.
-            await transaction.RollbackAsync(cancellationToken).ConfigureAwait(false);
-            await AfterCommitAsync(context.Message, cancellationToken).ConfigureAwait(false);
-            return;
-        }
+        // One unit of work under the execution strategy: an attempt that met a broken connection before its commit
+        // runs again whole (as a redelivery would).
+        await Db.InUnitOfWorkAsync(
+            async ct =>
+            {
+                await using var transaction = await Db.Database.BeginTransactionAsync(ct).ConfigureAwait(false);
+                var now = TimeProvider.GetUtcNow();
+                var inserted = await Db.Database.ExecuteSqlAsync(
+                    $"INSERT INTO inbox_messages (message_id, consumer, received_at) VALUES ({messageId}, {consumer}, {now}) ON CONFLICT DO NOTHING",
+                    ct).ConfigureAwait(false);
+                if (inserted == 0)
+                {
+                    // Applied before: change nothing.
+                    await transaction.RollbackAsync(ct).ConfigureAwait(false);
+                    return false;
+                }
 
-        await HandleAsync(context.Message, context, cancellationToken).ConfigureAwait(false);
-        await Db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                await HandleAsync(context.Message, context, ct).ConfigureAwait(false);
+                await Db.SaveChangesAsync(ct).ConfigureAwait(false);
+                await transaction.CommitAsync(ct).ConfigureAwait(false);
+                return true;
+            },
+            cancellationToken).ConfigureAwait(false);
+
+        // Also for a message applied before: let in-memory state catch up in case the earlier attempt committed and
+        // then failed before its own AfterCommitAsync finished.
         await AfterCommitAsync(context.Message, cancellationToken).ConfigureAwait(false);
     }
 

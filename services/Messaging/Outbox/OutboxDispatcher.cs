@@ -82,6 +82,25 @@ public sealed partial class OutboxDispatcher<TDbContext>(
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<TDbContext>();
+        // One unit of work under the execution strategy: an attempt that met a broken connection before its commit
+        // claims the rows again (its locks went with its session) and publishes them again, under the same message ids.
+        var (sent, claimed, brokerFault) = await db.InUnitOfWorkAsync(ct => DispatchOnceAsync(db, ct), cancellationToken).ConfigureAwait(false);
+        if (claimed == 0)
+        {
+            return 0;
+        }
+
+        monitor.Published.Add(sent);
+        if (brokerFault is not null)
+        {
+            throw new InvalidOperationException($"The broker did not confirm an outbox event ({sent} of {claimed} sent).", brokerFault);
+        }
+
+        return sent;
+    }
+
+    private async Task<(int Sent, int Claimed, Exception? BrokerFault)> DispatchOnceAsync(TDbContext db, CancellationToken cancellationToken)
+    {
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         var batch = await db.Set<OutboxMessage>()
             .FromSql($"""
@@ -97,7 +116,7 @@ public sealed partial class OutboxDispatcher<TDbContext>(
             .ToListAsync(cancellationToken).ConfigureAwait(false);
         if (batch.Count == 0)
         {
-            return 0;
+            return (0, 0, null);
         }
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -145,13 +164,7 @@ public sealed partial class OutboxDispatcher<TDbContext>(
 
         await db.SaveChangesAsync(CancellationToken.None).ConfigureAwait(false);
         await transaction.CommitAsync(CancellationToken.None).ConfigureAwait(false);
-        monitor.Published.Add(sent);
-        if (brokerFault is not null)
-        {
-            throw new InvalidOperationException($"The broker did not confirm an outbox event ({sent} of {batch.Count} sent).", brokerFault);
-        }
-
-        return sent;
+        return (sent, batch.Count, brokerFault);
     }
 
     private async Task PublishAsync(OutboxMessage row, object message, Type type, CancellationToken cancellationToken)

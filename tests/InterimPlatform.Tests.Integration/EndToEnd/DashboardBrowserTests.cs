@@ -88,6 +88,33 @@ public sealed class DashboardBrowserTests(AspirePlatform platform, ITestOutputHe
     }
 
     [Fact]
+    public async Task The_ops_pages_open_from_the_ops_resource_s_link_and_show_the_queues_and_business_health()
+    {
+        await WithBrowserAsync(nameof(The_ops_pages_open_from_the_ops_resource_s_link_and_show_the_queues_and_business_health), async (page, shots) =>
+        {
+            await page.GotoAsync(platform.DashboardLoginUrl);
+            var link = page.GetByRole(AriaRole.Link, new() { Name = "Messaging & Business health" });
+            await Expect(link).ToBeVisibleAsync();
+            var href = await link.GetAttributeAsync("href");
+            Assert.NotNull(href);
+            await shots.TakeAsync("ops-link");
+
+            // The link logs into the ops pages (their own token) and lands on their overview.
+            await page.GotoAsync(href);
+            await page.GetByTestId("home-messaging").ClickAsync();
+            await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Messaging", Exact = true })).ToBeVisibleAsync();
+            await Expect(page.GetByText("candidates-partner-intake_error").First).ToBeVisibleAsync();
+            await shots.TakeAsync("ops-messaging");
+
+            await page.GotoAsync(new Uri(new Uri(href), "/business").ToString());
+            await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Business health", Exact = true })).ToBeVisibleAsync();
+            await Expect(page.GetByText("The 10-day promise").First).ToBeVisibleAsync();
+            await Expect(page.GetByText("Partner ingestion").First).ToBeVisibleAsync();
+            await shots.TakeAsync("ops-business");
+        });
+    }
+
+    [Fact]
     public async Task Without_the_login_token_the_dashboard_shows_only_its_login_page()
     {
         await WithBrowserAsync(nameof(Without_the_login_token_the_dashboard_shows_only_its_login_page), async (page, shots) =>
@@ -177,8 +204,10 @@ public sealed class DashboardBrowserTests(AspirePlatform platform, ITestOutputHe
         await Expect(row.GetByTitle(new Regex("^matching spans")).First).ToBeAttachedAsync(new() { Timeout = s_telemetryTimeout });
         await shots.TakeAsync("traces");
 
+        // Opened from its row, as a person opens it.
         await row.GetByRole(AriaRole.Gridcell).Nth(1).ClickAsync();
         await Expect(page).ToHaveURLAsync(new Regex($"/traces/detail/{traceId}"));
+
         // One row per span: its name cell ("{resource}: {span}") and its Resource column. The request enters at the
         // gateway, is served by Candidates, and Matching receives the event Candidates published. (Slashes escaped:
         // Playwright passes the pattern on as /…/.)

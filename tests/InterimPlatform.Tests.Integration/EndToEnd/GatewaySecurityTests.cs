@@ -21,6 +21,7 @@ public sealed partial class GatewaySecurityTests(AspirePlatform platform)
         ("GET", new("^/api/gateway/health$"), ["ops", "admin"]),
         ("GET", new("^/api/[^/]+/messaging/error-queues(/.*)?$"), ["ops", "admin"]),
         ("POST,DELETE", new("^/api/[^/]+/messaging/error-queues(/.*)?$"), ["admin"]),
+        ("GET", new("^/api/candidates/partner-intake/tallies$"), ["ops", "admin"]),
         ("GET", new("^/api/candidates/[^/]+/export$"), ["privacy-officer"]),
         ("POST", new("^/api/candidates/[^/]+/erasure$"), ["privacy-officer"]),
         ("*", new("^/api/candidates/privacy(/.*)?$"), ["privacy-officer"]),

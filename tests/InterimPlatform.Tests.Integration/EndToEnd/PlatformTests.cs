@@ -47,8 +47,10 @@ public sealed class PlatformTests(AspirePlatform platform)
     {
         var host = platform;
         using var client = host.Client();
-        var overQualified = await CreateAsync(client, CandidateSamples.Cfo("Over Qualified", "over.qualified@example.se") with { Levels = ["executive"] });
-        var perfectMatch = await CreateAsync(client, CandidateSamples.Cfo("Perfect Match", "perfect.match@example.se") with { Levels = ["senior-management"] });
+        // The platform is shared with other tests: a skill of this test's own keeps their candidates out of its brief.
+        var skill = UniqueSkill();
+        var overQualified = await CreateAsync(client, CandidateSamples.Cfo("Over Qualified", "over.qualified@example.se") with { Levels = ["executive"], Skills = [skill] });
+        var perfectMatch = await CreateAsync(client, CandidateSamples.Cfo("Perfect Match", "perfect.match@example.se") with { Levels = ["senior-management"], Skills = [skill] });
         await ApproveAsync(client, overQualified);
 
         await WaitForMatchingAsync(client, perfectMatch);
@@ -63,7 +65,7 @@ public sealed class PlatformTests(AspirePlatform platform)
             {
                 engagementType = "crisis", level = "senior-management", discipline = "finance", industry = "manufacturing", country = "SE",
                 remotePossible = true, languages = new[] { new { code = "en", minimumLevel = "professional" } },
-                mustHaveSkills = new[] { "cash management" }, niceToHaveSkills = new[] { "erp migration" },
+                mustHaveSkills = new[] { skill }, niceToHaveSkills = new[] { "erp migration" },
                 startDate = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(30), durationWeeks = 20, daysPerWeek = 5,
                 budget = new { min = 1000, max = 1500, currency = "EUR" },
             },
@@ -89,7 +91,8 @@ public sealed class PlatformTests(AspirePlatform platform)
         var host = platform;
         using var client = host.Client();
         var today = DateOnly.FromDateTime(DateTime.UtcNow);
-        var interim = await CreateAsync(client, CandidateSamples.Cfo("Astrid Interim", "astrid.interim@example.se"));
+        var skill = UniqueSkill();
+        var interim = await CreateAsync(client, CandidateSamples.Cfo("Astrid Interim", "astrid.interim@example.se") with { Skills = ["cash management", skill] });
         await ApproveAsync(client, interim);
         await Eventually.GetAsync(
             async () => JsonDocument.Parse(await WaitForMatchingAsync(client, interim)).RootElement.GetProperty("vetting").GetProperty("status").GetString() == "approved" ? "approved" : null,
@@ -102,7 +105,7 @@ public sealed class PlatformTests(AspirePlatform platform)
         var brief = new
         {
             engagementType = "crisis", level = "senior-management", discipline = "finance", industry = "manufacturing", country = "SE", remotePossible = true,
-            languages = new[] { new { code = "en", minimumLevel = "professional" } }, mustHaveSkills = Array.Empty<string>(), niceToHaveSkills = new[] { "cash management" },
+            languages = new[] { new { code = "en", minimumLevel = "professional" } }, mustHaveSkills = new[] { skill }, niceToHaveSkills = new[] { "cash management" },
             startDate = today.AddDays(30), durationWeeks = 20, daysPerWeek = 5, budget = new { min = 1000, max = 1500, currency = "EUR" },
         };
         var engagement = await ReadAsync(await client.PostAsJsonAsync("/api/engagements", new
@@ -150,6 +153,8 @@ public sealed class PlatformTests(AspirePlatform platform)
             ["draft", "intake", "shortlisting", "shortlist-ready", "proposed", "placed", "active", "handover", "completed"],
             history.EnumerateArray().Select(t => t.GetProperty("to").GetString()));
     }
+
+    private static string UniqueSkill() => "turnaround playbook " + Guid.NewGuid().ToString("N")[..8];
 
     private static async Task<JsonElement> ActAsync(HttpClient client, Guid engagement, string action, object body)
     {
@@ -204,7 +209,7 @@ public sealed class PlatformTests(AspirePlatform platform)
         await platform.ExecuteCommandAsync("candidates", KnownResourceCommands.StopCommand, timeout.Token);
         try
         {
-            await platform.App.ResourceNotifications.WaitForResourceAsync("candidates", [KnownResourceStates.Exited, KnownResourceStates.Finished], timeout.Token);
+            await platform.App.ResourceNotifications.WaitForResourceAsync("candidates", KnownResourceStates.TerminalStates, timeout.Token);
             var down = await client.GetAsync($"/api/candidates/{Guid.NewGuid()}");
             var up = await client.GetAsync("/api/matching/candidates");
 

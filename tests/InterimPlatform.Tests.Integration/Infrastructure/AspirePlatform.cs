@@ -18,9 +18,9 @@ public sealed class AspirePlatform : IAsyncLifetime
 {
     /// <summary>Every resource the dashboard lists for the platform.</summary>
     public static readonly IReadOnlyList<string> Resources =
-        ["postgres", "candidatesdb", "engagementsdb", "matchingdb", "gatewaydb", "messaging", "matching", "candidates", "engagements", "gateway"];
+        ["postgres", "candidatesdb", "engagementsdb", "matchingdb", "gatewaydb", "messaging", "matching", "candidates", "engagements", "gateway", "ops"];
 
-    private static readonly string[] Services = ["matching", "candidates", "engagements", "gateway"];
+    private static readonly string[] Services = ["matching", "candidates", "engagements", "gateway", "ops"];
     private DistributedApplication? _app;
 
     public string StateDirectory { get; } = Path.Combine(Path.GetTempPath(), "interim-e2e-" + Guid.NewGuid().ToString("N")[..12]);
@@ -28,6 +28,8 @@ public sealed class AspirePlatform : IAsyncLifetime
     public int GatewayPort { get; } = LoopbackPorts.GetFreePort();
 
     public int DashboardPort { get; } = LoopbackPorts.GetFreePort();
+
+    public int OpsPort { get; } = LoopbackPorts.GetFreePort();
 
     public Uri GatewayUrl => new($"http://localhost:{GatewayPort}");
 
@@ -41,7 +43,7 @@ public sealed class AspirePlatform : IAsyncLifetime
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
             [
-                "--state-dir", StateDirectory, $"--Gateway:Port={GatewayPort}", $"--Messaging:AmqpPort={LoopbackPorts.GetFreePort()}",
+                "--state-dir", StateDirectory, $"--Gateway:Port={GatewayPort}", $"--Ops:Port={OpsPort}", $"--Messaging:AmqpPort={LoopbackPorts.GetFreePort()}",
                 $"--Dashboard:Port={DashboardPort}", $"--Dashboard:OtlpGrpcPort={LoopbackPorts.GetFreePort()}",
                 $"--Dashboard:OtlpHttpPort={LoopbackPorts.GetFreePort()}", $"--Dashboard:ResourceServicePort={LoopbackPorts.GetFreePort()}",
                 // Aspire.Hosting.Testing puts proxied endpoints on random ports by default; the dashboard is the only

@@ -42,10 +42,14 @@ public sealed class OutboxAndInboxTests(PlatformServers servers)
         // A failure after both were written, before the commit: neither survives.
         await using (var db = NotesService.OpenDatabase(database))
         {
-            await using var transaction = await db.Database.BeginTransactionAsync();
-            db.Write(new Note { Id = Guid.NewGuid(), Text = "rolled back" }, 3, now);
-            await db.SaveChangesAsync();
-            await transaction.RollbackAsync();
+            // A transaction of its own runs under the execution strategy, as the services' do.
+            await db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
+            {
+                await using var transaction = await db.Database.BeginTransactionAsync();
+                db.Write(new Note { Id = Guid.NewGuid(), Text = "rolled back" }, 3, now);
+                await db.SaveChangesAsync();
+                await transaction.RollbackAsync();
+            });
         }
 
         await using var check = NotesService.OpenDatabase(database);

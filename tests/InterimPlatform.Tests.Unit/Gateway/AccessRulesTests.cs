@@ -11,6 +11,7 @@ public sealed class AccessRulesTests
     [InlineData("GET", "/api/candidates/0193f1a2-7c4e-7d2a-9b1e-3f5c2a8d4e61", "recruiter")]
     [InlineData("POST", "/api/candidates", "recruiter")]
     [InlineData("GET", "/api/candidates/privacy/partner-notices", "privacy-officer")]
+    [InlineData("GET", "/api/candidates/partner-intake/tallies", "ops,admin")]
     [InlineData("GET", "/api/engagements/sla/kpis", "recruiter,ops")]
     [InlineData("PUT", "/api/engagements/0193f1a2-7c4e-7d2a-9b1e-3f5c2a8d4e61", "recruiter")]
     [InlineData("GET", "/api/matching/messaging/error-queues", "ops,admin")]

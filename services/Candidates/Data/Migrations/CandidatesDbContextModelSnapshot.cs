@@ -24,6 +24,44 @@ namespace InterimPlatform.Candidates.Data.Migrations
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("InterimPlatform.Candidates.PartnerIntake.PartnerIntakeTally", b =>
+                {
+                    b.Property<DateTimeOffset>("BucketStart")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("bucket_start");
+
+                    b.Property<string>("PartnerId")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("partner_id");
+
+                    b.Property<string>("Writer")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("writer");
+
+                    b.Property<long>("Accepted")
+                        .HasColumnType("bigint")
+                        .HasColumnName("accepted");
+
+                    b.Property<long>("Duplicate")
+                        .HasColumnType("bigint")
+                        .HasColumnName("duplicate");
+
+                    b.Property<long>("Rejected")
+                        .HasColumnType("bigint")
+                        .HasColumnName("rejected");
+
+                    b.Property<long>("Stale")
+                        .HasColumnType("bigint")
+                        .HasColumnName("stale");
+
+                    b.HasKey("BucketStart", "PartnerId", "Writer")
+                        .HasName("pk_partner_intake_tallies");
+
+                    b.ToTable("partner_intake_tallies", (string)null);
+                });
+
             modelBuilder.Entity("InterimPlatform.Candidates.PartnerIntake.PartnerRejection", b =>
                 {
                     b.Property<string>("MessageKey")
