@@ -62,7 +62,9 @@ public sealed partial class AppHostProcess : IAsyncDisposable
     {
         stateDirectory ??= Path.Combine(Path.GetTempPath(), "interim-apphost-" + Guid.NewGuid().ToString("N")[..12]);
         var port = gatewayPort ?? LoopbackPorts.GetFreePort();
-        var start = new ProcessStartInfo(AppHostExecutable())
+        // As from a terminal: SIGINT handled by default. A test run started in the background of a script without job
+        // control ignores SIGINT, every child inherits that, and the AppHost would never see the Ctrl+C sent to it.
+        var start = new ProcessStartInfo("env")
         {
             UseShellExecute = false,
             RedirectStandardOutput = true,
@@ -73,6 +75,7 @@ public sealed partial class AppHostProcess : IAsyncDisposable
         var dashboardPort = LoopbackPorts.GetFreePort();
         string[] arguments =
         [
+            "--default-signal=INT", AppHostExecutable(),
             "--state-dir", stateDirectory, $"--Gateway:Port={port}", $"--Messaging:AmqpPort={LoopbackPorts.GetFreePort()}",
             $"--Dashboard:Port={dashboardPort}", $"--Dashboard:OtlpGrpcPort={LoopbackPorts.GetFreePort()}", $"--Dashboard:OtlpHttpPort={LoopbackPorts.GetFreePort()}",
             $"--Dashboard:ResourceServicePort={LoopbackPorts.GetFreePort()}", $"--Ops:Port={LoopbackPorts.GetFreePort()}",
