@@ -54,9 +54,6 @@ public sealed partial class AppHostProcess : IAsyncDisposable
 
     public string Output => string.Join(Environment.NewLine, _output);
 
-    /// <summary>Resource name to the process id it was last reported running with.</summary>
-    public ConcurrentDictionary<string, int> ResourceProcessIds { get; } = new();
-
     /// <summary>Starts the AppHost; <paramref name="stateDirectory"/> defaults to a new temporary folder.</summary>
     public static AppHostProcess Start(string? stateDirectory = null, int? gatewayPort = null)
     {
@@ -234,12 +231,6 @@ public sealed partial class AppHostProcess : IAsyncDisposable
         }
 
         _output.Enqueue(line);
-        var running = RunningLine().Match(line);
-        if (running.Success)
-        {
-            ResourceProcessIds[running.Groups["name"].Value] = int.Parse(running.Groups["pid"].Value, System.Globalization.CultureInfo.InvariantCulture);
-        }
-
         if (line.Contains(AllHealthyMarker, StringComparison.Ordinal))
         {
             _healthy.TrySetResult();
@@ -267,7 +258,4 @@ public sealed partial class AppHostProcess : IAsyncDisposable
 
     [GeneratedRegex(@"Dashboard:\s+(?<url>http://localhost:\d+/login\?t=\S+)")]
     private static partial Regex DashboardLine();
-
-    [GeneratedRegex(@"^\S+\s+(?<name>\S+)\s+(Starting|Healthy)\s+pid (?<pid>\d+)")]
-    private static partial Regex RunningLine();
 }
