@@ -132,11 +132,11 @@ internal sealed class ConsoleReport(IConfiguration configuration, StateFolder st
             $"{AllHealthyMarker} ({elapsed.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)} s).",
             $"  {"Dashboard",-22} {DashboardLoginUrl}   (the link logs in; the token changes at every start)",
         };
-        var gatewayPort = configuration.GetValue("Gateway:Port", 5100);
+        var gatewayPort = PlatformModel.GatewayPort(configuration);
         lines.Add($"  {"Gateway",-22} http://localhost:{gatewayPort}   (health: http://localhost:{gatewayPort}/health; API reference: /api-reference)");
-        if (configuration[PlatformModel.OpsLoginTokenKey] is { } opsToken)
+        if (configuration[PlatformModel.OpsLoginUrlKey] is { } opsLoginUrl)
         {
-            lines.Add($"  {"Messaging, Business",-22} {PlatformModel.OpsLoginUrl(configuration.GetValue("Ops:Port", 5190), opsToken)}   (the ops pages; the link logs in, a new one at every start)");
+            lines.Add($"  {"Messaging, Business",-22} {opsLoginUrl}   (the ops pages; the link logs in, a new one at every start)");
         }
 
         if (model.Resources.OfType<RabbitMQNodeResource>().FirstOrDefault() is { } rabbit)

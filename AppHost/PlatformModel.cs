@@ -21,8 +21,8 @@ public sealed record PlatformModel(
     /// <summary>The RabbitMQ administrator: the AppHost's, and for now the services' (each service its own user is still to come).</summary>
     public const string MessagingAdministrator = "interim-admin";
 
-    /// <summary>Where the AppHost keeps this start's login token of the ops pages (for its console report).</summary>
-    public const string OpsLoginTokenKey = "Ops:LoginToken";
+    /// <summary>Where the AppHost keeps this start's login link of the ops pages (for its console report).</summary>
+    public const string OpsLoginUrlKey = "Ops:LoginUrl";
 
     public static PlatformModel Declare(IDistributedApplicationBuilder builder, StateFolder state)
     {
@@ -65,7 +65,7 @@ public sealed record PlatformModel(
                 .WithReference(messaging).WaitFor(messaging));
 
         var developmentKeys = GatewaySecurity.DevelopmentKeys(state);
-        var gatewayPort = configuration.GetValue("Gateway:Port", 5100);
+        var gatewayPort = GatewayPort(configuration);
         var gateway = builder.AddServiceProject<Projects.InterimPlatform_Gateway>("gateway", gatewayPort)
             .WithUrl(new UriBuilder("http", "localhost", gatewayPort, "api-reference").Uri.ToString(), "API reference")
             .WithDevelopmentApiKeys(signingKey, developmentKeys)
@@ -77,9 +77,10 @@ public sealed record PlatformModel(
         // The Messaging and Business health pages, behind a login link of their own: a new token at every start.
         var opsPort = configuration.GetValue("Ops:Port", 5190);
         var opsToken = GeneratedSecret.Create();
-        configuration[OpsLoginTokenKey] = opsToken;
+        var opsLoginUrl = new UriBuilder("http", "localhost", opsPort, "login") { Query = "t=" + opsToken }.Uri.ToString();
+        configuration[OpsLoginUrlKey] = opsLoginUrl;
         var ops = builder.AddServiceProject<Projects.InterimPlatform_Ops>("ops", opsPort)
-            .WithUrl(OpsLoginUrl(opsPort, opsToken), "Messaging & Business health")
+            .WithUrl(opsLoginUrl, "Messaging & Business health")
             .WithEnvironment("Ops__LoginToken", opsToken)
             .WithEnvironment("services__gateway__http__0", gateway.GetEndpoint("http"))
             .WithEnvironment("Ops__OpsApiKey", developmentKeys["ops"])
@@ -98,9 +99,8 @@ public sealed record PlatformModel(
         return new PlatformModel(postgres, messaging, candidates, engagements, matching, gateway, ops);
     }
 
-    /// <summary>The ops pages' login link: it sets their cookie.</summary>
-    public static string OpsLoginUrl(int port, string token) =>
-        new UriBuilder("http", "localhost", port, "login") { Query = "t=" + token }.Uri.ToString();
+    /// <summary>The gateway's public port (stable: the API's address).</summary>
+    public static int GatewayPort(IConfiguration configuration) => configuration.GetValue("Gateway:Port", 5100);
 
     /// <summary>The first instance keeps the service's name, the others are <c>{name}-2</c>, …; each on a free loopback port.</summary>
     private static IReadOnlyList<IResourceBuilder<ExecutableResource>> Instances(IDistributedApplicationBuilder builder, string name, int replicas, Func<string, int, IResourceBuilder<ExecutableResource>> add)

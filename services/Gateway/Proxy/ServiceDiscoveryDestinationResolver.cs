@@ -8,7 +8,8 @@ namespace InterimPlatform.Gateway.Proxy;
 /// <summary>
 /// Resolves a cluster destination such as <c>http://candidates</c> through .NET service discovery
 /// (<c>services__candidates__http__0</c> from the AppHost), so no port is written into the gateway's
-/// configuration. (Microsoft.Extensions.ServiceDiscovery.Yarp does this but is not obtainable here.)
+/// configuration. (Microsoft.Extensions.ServiceDiscovery.Yarp, now served, does the same; moving to it waits on
+/// checking that it keeps the per-instance health checks and the failover in <c>ReplicaFailover</c>.)
 /// </summary>
 internal sealed class ServiceDiscoveryDestinationResolver(ServiceEndpointResolver resolver) : IDestinationResolver
 {
