@@ -7,6 +7,8 @@ using OpenTelemetry.Trace;
 namespace InterimPlatform.Tests.Unit.Telemetry;
 
 /// <summary>What a service exports of its database commands, through the services' own OpenTelemetry set-up.</summary>
+// Activity sources and listeners are process-wide: tests that export spans must not run beside each other.
+[Collection(TelemetryListenersCollection.Name)]
 public sealed class BackgroundDatabaseSpansTests
 {
     [Fact]

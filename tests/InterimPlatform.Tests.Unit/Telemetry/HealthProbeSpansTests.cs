@@ -11,6 +11,8 @@ using OpenTelemetry.Trace;
 namespace InterimPlatform.Tests.Unit.Telemetry;
 
 /// <summary>The gateway probes every instance's /health and /alive; those probes must not fill the traces list.</summary>
+// Activity sources and listeners are process-wide: tests that export spans must not run beside each other.
+[Collection(TelemetryListenersCollection.Name)]
 public sealed class HealthProbeSpansTests
 {
     [Fact]
