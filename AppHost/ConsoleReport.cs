@@ -3,9 +3,11 @@ using System.Diagnostics;
 using System.Globalization;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
+using InterimPlatform.AppHost.Operations;
 using InterimPlatform.Hosting.NativeServers;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 
 namespace InterimPlatform.AppHost;
@@ -45,7 +47,7 @@ internal sealed class ConsoleReport(IConfiguration configuration, StateFolder st
         var model = services.GetRequiredService<DistributedApplicationModel>();
         // Not the parameters, the dashboard itself, or the hidden helpers Aspire adds.
         var shown = model.Resources
-            .Where(r => r is not ParameterResource && !r.Name.StartsWith("aspire-dashboard", StringComparison.Ordinal) && !r.Name.EndsWith("-rebuilder", StringComparison.Ordinal))
+            .Where(r => r is not ParameterResource and not ErrorQueueResource && !r.Name.StartsWith("aspire-dashboard", StringComparison.Ordinal) && !r.Name.EndsWith("-rebuilder", StringComparison.Ordinal))
             .Select(r => r.Name)
             .ToHashSet();
         Line($"InterimPlatform AppHost: starting {shown.Count} resources (state folder {state.Path})");
@@ -57,6 +59,12 @@ internal sealed class ConsoleReport(IConfiguration configuration, StateFolder st
         {
             await foreach (var update in notifications.WatchAsync(stoppingToken).ConfigureAwait(false))
             {
+                if (update.Resource is ErrorQueueResource queue)
+                {
+                    ReportQueue(queue, update.Snapshot);
+                    continue;
+                }
+
                 if (!shown.Contains(update.Resource.Name) || update.Snapshot.IsHidden)
                 {
                     continue;
@@ -77,8 +85,29 @@ internal sealed class ConsoleReport(IConfiguration configuration, StateFolder st
         }
     }
 
+    // Degraded serves: a service with failed messages or an engagement in breach is up, and says why below.
     private static bool IsHealthy(CustomResourceSnapshot snapshot) =>
-        snapshot.State?.Text == KnownResourceStates.Running && snapshot.HealthStatus is null or Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy;
+        snapshot.State?.Text == KnownResourceStates.Running && snapshot.HealthStatus is null or HealthStatus.Healthy or HealthStatus.Degraded;
+
+    /// <summary>An error queue is reported when failed messages arrive in it and once it is empty again.</summary>
+    private void ReportQueue(ErrorQueueResource queue, CustomResourceSnapshot snapshot)
+    {
+        if (snapshot.State?.Text is ErrorQueueView.NotReadState)
+        {
+            return;
+        }
+
+        var messages = snapshot.Properties.FirstOrDefault(p => p.Name == ErrorQueueMonitor.MessagesProperty)?.Value as string;
+        var line = $"  {queue.Queue.ErrorQueue} {(snapshot.IsHidden ? "is empty" : $"holds {ErrorQueueView.Count(long.Parse(messages ?? "0", CultureInfo.InvariantCulture))}: Peek, Replay or Discard from the dashboard")}";
+        var first = !_lastLine.ContainsKey(queue.Name);
+        if ((first && snapshot.IsHidden) || (_lastLine.TryGetValue(queue.Name, out var last) && last == line))
+        {
+            return;
+        }
+
+        _lastLine[queue.Name] = line;
+        Line(line);
+    }
 
     private void Report(string name, CustomResourceSnapshot snapshot)
     {
@@ -90,7 +119,12 @@ internal sealed class ConsoleReport(IConfiguration configuration, StateFolder st
 
         var details = new List<string>();
         var running = stateText == KnownResourceStates.Running;
-        if (running && snapshot.HealthStatus is { } health && health != Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy)
+        if (running && snapshot.HealthStatus is HealthStatus.Degraded)
+        {
+            stateText = "Degraded";
+            details.AddRange(snapshot.HealthReports.Where(r => r.Status == HealthStatus.Degraded).Select(r => r.Description ?? r.Name));
+        }
+        else if (running && snapshot.HealthStatus is { } health && health != HealthStatus.Healthy)
         {
             stateText = "Starting";
         }
@@ -100,7 +134,7 @@ internal sealed class ConsoleReport(IConfiguration configuration, StateFolder st
             details.Add($"pid {pid}");
         }
 
-        if (running && snapshot.HealthStatus is Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy && snapshot.Urls.Length > 0)
+        if (running && snapshot.HealthStatus is HealthStatus.Healthy && snapshot.Urls.Length > 0)
         {
             details.Add(string.Join(" ", snapshot.Urls.Where(u => !u.IsInternal).Select(u => u.Url)));
         }
@@ -110,7 +144,7 @@ internal sealed class ConsoleReport(IConfiguration configuration, StateFolder st
             details.Add($"exit code {code}");
         }
 
-        if (running && snapshot.HealthStatus is Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy)
+        if (running && snapshot.HealthStatus is HealthStatus.Healthy)
         {
             stateText = "Healthy";
         }

@@ -1,5 +1,6 @@
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
+using InterimPlatform.AppHost.Operations;
 using InterimPlatform.Hosting.NativeServers;
 using Microsoft.Extensions.Configuration;
 
@@ -73,6 +74,14 @@ public sealed record PlatformModel(
             .WithServiceInstances("candidates", candidates)
             .WithServiceInstances("engagements", engagements)
             .WithServiceInstances("matching", matching);
+
+        var operations = new GatewayOperations(new UriBuilder("http", "localhost", gatewayPort).Uri, developmentKeys["ops"], developmentKeys["admin"]);
+        PlatformOperations.Declare(builder, new Dictionary<string, IReadOnlyList<IResourceBuilder<ExecutableResource>>>
+        {
+            ["candidates"] = candidates,
+            ["engagements"] = engagements,
+            ["matching"] = matching,
+        }, operations);
 
         // The Messaging and Business health pages, behind a login link of their own: a new token at every start.
         var opsPort = configuration.GetValue("Ops:Port", 5190);

@@ -1,6 +1,7 @@
 using System.Reflection;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
+using InterimPlatform.AppHost.Operations;
 using Microsoft.Extensions.Hosting;
 
 namespace InterimPlatform.AppHost;
@@ -36,6 +37,6 @@ internal static class ServiceProjects
             .WithEnvironment("ASPNETCORE_ENVIRONMENT", builder.Environment.EnvironmentName)
             .WithOtlpExporter()
             .WithIconName("CodeCircle")
-            .WithHttpHealthCheck("/health");
+            .WithServiceHealthCheck();
     }
 }
