@@ -140,9 +140,10 @@ public static class SlaEndpoints
 
 /// <summary>
 /// Looks for milestones past their target and announces each breach once (SlaBreached, through the outbox),
-/// so the dashboard and anyone else can react without polling.
+/// so the dashboard and anyone else can react without polling; and refreshes the <see cref="SlaMonitor"/>'s
+/// reading (gauges and the <c>sla</c> health check) from the database, so every replica reports the whole desk.
 /// </summary>
-public sealed class SlaWatch(IServiceScopeFactory scopes, TimeProvider timeProvider, IOptions<SlaOptions> options, ILogger<SlaWatch> logger) : BackgroundService
+public sealed class SlaWatch(IServiceScopeFactory scopes, TimeProvider timeProvider, IOptions<SlaOptions> options, SlaMonitor monitor, ILogger<SlaWatch> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -167,9 +168,21 @@ public sealed class SlaWatch(IServiceScopeFactory scopes, TimeProvider timeProvi
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<EngagementsDbContext>();
         var now = timeProvider.GetUtcNowForStorage();
-        var open = await db.Engagements
-            .Where(e => e.ClockStartedAt != null && e.State != EngagementState.Completed && e.State != EngagementState.Cancelled)
-            .ToListAsync(cancellationToken);
+        List<Engagement> open;
+        try
+        {
+            open = await db.Engagements
+                .Where(e => e.ClockStartedAt != null && e.State != EngagementState.Completed && e.State != EngagementState.Cancelled)
+                .ToListAsync(cancellationToken);
+            // Before the announcements: what the on-call engineer sees does not wait on the outbox's writes.
+            monitor.Record(await ReadStandingAsync(db, open, now, cancellationToken));
+        }
+        catch (Exception failure) when (failure is not OperationCanceledException)
+        {
+            monitor.RecordFailure(failure.Message);
+            throw;
+        }
+
         var announced = 0;
         foreach (var engagement in open)
         {
@@ -204,5 +217,20 @@ public sealed class SlaWatch(IServiceScopeFactory scopes, TimeProvider timeProvi
         }
 
         return announced;
+    }
+
+    private async Task<SlaStanding> ReadStandingAsync(EngagementsDbContext db, IReadOnlyList<Engagement> open, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var (since, until) = SlaEndpoints.KpiPeriod(DateOnly.FromDateTime(now.UtcDateTime));
+        var kpis = await SlaEndpoints.MeasureKpisAsync(db, options.Value, since, until, now, cancellationToken);
+        var standing = SlaStanding.Read(open, kpis, options.Value, now);
+        var clients = standing.ClientsToName;
+        if (clients.Count == 0)
+        {
+            return standing;
+        }
+
+        var names = await db.Clients.AsNoTracking().Where(c => clients.Contains(c.Id)).ToDictionaryAsync(c => c.Id, c => c.Name, cancellationToken);
+        return standing.WithClientNames(names);
     }
 }
