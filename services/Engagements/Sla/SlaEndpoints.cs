@@ -162,7 +162,7 @@ public sealed class SlaWatch(IServiceScopeFactory scopes, TimeProvider timeProvi
         while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 
-    /// <summary>Announces every breach not announced yet; returns how many.</summary>
+    /// <summary>Refreshes the <see cref="SlaMonitor"/>'s reading, then announces every breach not announced yet; returns how many were announced.</summary>
     public async Task<int> ScanAsync(CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
