@@ -20,7 +20,10 @@ builder.AddServiceMessaging<EngagementsDbContext>("engagements", bus =>
 });
 builder.Services.Configure<SlaOptions>(builder.Configuration.GetSection("Engagements:Sla"));
 builder.Services.AddScoped<EngagementDesk>();
+builder.Services.AddSingleton<SlaMonitor>();
 builder.Services.AddSingleton<SlaWatch>();
+// Not tagged "live": a breach is for people to act on, not a reason to restart the service.
+builder.Services.AddHealthChecks().AddCheck<SlaHealthCheck>("sla");
 builder.Services.AddHostedService(services => services.GetRequiredService<SlaWatch>());
 builder.Services.AddOpenApi(options => options.AddExamples(ApiExamples.All));
 

@@ -31,6 +31,9 @@ public sealed record SlaEntry(Guid EngagementId, string Title, string State, Dat
 
 public static class SlaEndpoints
 {
+    /// <summary>The default KPI period, in days: what <c>/sla/kpis</c> and the SLA gauges report over.</summary>
+    public const int KpiDays = 90;
+
     public static IEndpointRouteBuilder MapSlaEndpoints(this IEndpointRouteBuilder app)
     {
         var sla = app.MapGroup("/api/engagements/sla").WithTags("SLA and KPIs");
@@ -61,22 +64,52 @@ public static class SlaEndpoints
             return EngagementDesk.Invalid("from", "Dates between 2000-01-01 and 2100-01-01.");
         }
 
-        var until = to ?? desk.Today.AddDays(1);
-        var since = from ?? until.AddDays(-90);
+        var (since, until) = KpiPeriod(desk.Today, from, to);
         if (since >= until || until.DayNumber - since.DayNumber > 3660)
         {
             return EngagementDesk.Invalid("from", "from must be before to, at most ten years apart.");
         }
 
+        return TypedResults.Ok(await MeasureKpisAsync(desk.Db, desk.Sla, since, until, desk.Now, cancellationToken));
+    }
+
+    /// <summary>The KPI period, <c>[since, until)</c>: by default the 90 days up to and including today.</summary>
+    internal static (DateOnly Since, DateOnly Until) KpiPeriod(DateOnly today, DateOnly? from = null, DateOnly? to = null)
+    {
+        var until = to ?? today.AddDays(1);
+        return (from ?? until.AddDays(-KpiDays), until);
+    }
+
+    /// <summary>The KPIs of the engagements whose clock started in <c>[since, until)</c>; <c>/sla/kpis</c> and the SLA gauges both read them here.</summary>
+    internal static async Task<SlaKpis> MeasureKpisAsync(EngagementsDbContext db, SlaOptions targets, DateOnly since, DateOnly until, DateTimeOffset now, CancellationToken cancellationToken)
+    {
         var start = new DateTimeOffset(since.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
         var end = new DateTimeOffset(until.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
-        var now = desk.Now;
-        var started = await desk.Db.Engagements.AsNoTracking().Where(e => e.ClockStartedAt >= start && e.ClockStartedAt < end).ToListAsync(cancellationToken);
-        var replacements = (await desk.Db.Engagements.AsNoTracking().Where(e => e.Replacements > 0).Select(e => e.Placements).ToListAsync(cancellationToken))
+        // Only the clock's columns: the gauges read this every scan, and an engagement's lists (history, shortlist) are most of its row.
+        var started = await db.Engagements.AsNoTracking()
+            .Where(e => e.ClockStartedAt >= start && e.ClockStartedAt < end)
+            .Select(e => new Engagement
+            {
+                Id = e.Id,
+                Title = "",
+                State = e.State,
+                ClockStartedAt = e.ClockStartedAt,
+                ShortlistReadyAt = e.ShortlistReadyAt,
+                ProposedAt = e.ProposedAt,
+                PlacedAt = e.PlacedAt,
+            })
+            .ToListAsync(cancellationToken);
+        var replacements = (await db.Engagements.AsNoTracking().Where(e => e.Replacements > 0).Select(e => e.Placements).ToListAsync(cancellationToken))
             .SelectMany(p => p)
             .Count(p => p.EndReason != null && p.EndReason.StartsWith("replaced", StringComparison.Ordinal) && p.EndedOn >= since && p.EndedOn < until);
-        var proposals = started.Select(e => SlaClock.Milestones(e, desk.Sla, now).Single(m => m.Milestone == SlaClock.Proposed)).Where(m => m.Status is "met" or "missed" or "breached").ToList();
-        return TypedResults.Ok(new SlaKpis(
+        return Kpis(since, until, started, replacements, targets, now);
+    }
+
+    /// <summary>The KPIs of <paramref name="started"/> (engagements whose clock started in the period), without the database.</summary>
+    internal static SlaKpis Kpis(DateOnly since, DateOnly until, IReadOnlyList<Engagement> started, int replacements, SlaOptions targets, DateTimeOffset now)
+    {
+        var proposals = started.Select(e => SlaClock.Milestones(e, targets, now).Single(m => m.Milestone == SlaClock.Proposed)).Where(m => m.Status is "met" or "missed" or "breached").ToList();
+        return new SlaKpis(
             since,
             until,
             started.Count,
@@ -84,9 +117,9 @@ public static class SlaEndpoints
             Figures(started.Select(e => e.ProposedAt - e.ClockStartedAt)),
             Figures(started.Select(e => e.PlacedAt - e.ClockStartedAt)),
             proposals.Count == 0 ? null : Math.Round(100.0 * proposals.Count(m => m.Status == "met") / proposals.Count, 1),
-            started.Count(e => SlaClock.IsBreached(e, desk.Sla, now)),
+            started.Count(e => SlaClock.IsBreached(e, targets, now)),
             replacements,
-            desk.Sla));
+            targets);
     }
 
     private static DurationFigures Figures(IEnumerable<TimeSpan?> durations)
@@ -107,9 +140,10 @@ public static class SlaEndpoints
 
 /// <summary>
 /// Looks for milestones past their target and announces each breach once (SlaBreached, through the outbox),
-/// so the dashboard and anyone else can react without polling.
+/// so the dashboard and anyone else can react without polling; and refreshes the <see cref="SlaMonitor"/>'s
+/// reading (gauges and the <c>sla</c> health check) from the database, so every replica reports the whole desk.
 /// </summary>
-public sealed class SlaWatch(IServiceScopeFactory scopes, TimeProvider timeProvider, IOptions<SlaOptions> options, ILogger<SlaWatch> logger) : BackgroundService
+public sealed class SlaWatch(IServiceScopeFactory scopes, TimeProvider timeProvider, IOptions<SlaOptions> options, SlaMonitor monitor, ILogger<SlaWatch> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -128,15 +162,27 @@ public sealed class SlaWatch(IServiceScopeFactory scopes, TimeProvider timeProvi
         while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 
-    /// <summary>Announces every breach not announced yet; returns how many.</summary>
+    /// <summary>Refreshes the <see cref="SlaMonitor"/>'s reading, then announces every breach not announced yet; returns how many were announced.</summary>
     public async Task<int> ScanAsync(CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<EngagementsDbContext>();
         var now = timeProvider.GetUtcNowForStorage();
-        var open = await db.Engagements
-            .Where(e => e.ClockStartedAt != null && e.State != EngagementState.Completed && e.State != EngagementState.Cancelled)
-            .ToListAsync(cancellationToken);
+        List<Engagement> open;
+        try
+        {
+            open = await db.Engagements
+                .Where(e => e.ClockStartedAt != null && e.State != EngagementState.Completed && e.State != EngagementState.Cancelled)
+                .ToListAsync(cancellationToken);
+            // Before the announcements: what the on-call engineer sees does not wait on the outbox's writes.
+            monitor.Record(await ReadStandingAsync(db, open, now, cancellationToken));
+        }
+        catch (Exception failure) when (failure is not OperationCanceledException)
+        {
+            monitor.RecordFailure(failure.Message);
+            throw;
+        }
+
         var announced = 0;
         foreach (var engagement in open)
         {
@@ -171,5 +217,20 @@ public sealed class SlaWatch(IServiceScopeFactory scopes, TimeProvider timeProvi
         }
 
         return announced;
+    }
+
+    private async Task<SlaStanding> ReadStandingAsync(EngagementsDbContext db, IReadOnlyList<Engagement> open, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var (since, until) = SlaEndpoints.KpiPeriod(DateOnly.FromDateTime(now.UtcDateTime));
+        var kpis = await SlaEndpoints.MeasureKpisAsync(db, options.Value, since, until, now, cancellationToken);
+        var standing = SlaStanding.Read(open, kpis, options.Value, now);
+        var clients = standing.ClientsToName;
+        if (clients.Count == 0)
+        {
+            return standing;
+        }
+
+        var names = await db.Clients.AsNoTracking().Where(c => clients.Contains(c.Id)).ToDictionaryAsync(c => c.Id, c => c.Name, cancellationToken);
+        return standing.WithClientNames(names);
     }
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
@@ -200,6 +201,37 @@ public sealed class EngagementsServiceTests(PlatformServers servers) : IAsyncLif
     }
 
     [Fact]
+    public async Task An_open_engagement_11_days_into_its_clock_without_a_proposal_degrades_the_sla_check_naming_it_and_counts_in_the_breached_gauge()
+    {
+        var engagement = await OpenAsync();
+        engagement = await PostAsync(engagement, "transitions", new TransitionRequest("intake", null));
+        var watch = _service.Services.GetRequiredService<SlaWatch>();
+        await watch.ScanAsync(CancellationToken.None);
+        var onTime = await SlaCheckAsync();
+
+        _clock.Advance(TimeSpan.FromDays(11));
+        var due = engagement.SlaClockStartedAt!.Value.AddDays(10);
+        var expected = $"1 engagement in breach of the 10-day promise: Interim CFO at Nordic Foods AB ({engagement.Id}) proposal due {due.UtcDateTime:yyyy-MM-dd}; 0 at risk";
+        // Scanned in the probe: a background scan that began before the clock moved cannot leave its older reading behind.
+        var late = await Eventually.GetAsync(
+            async () =>
+            {
+                await watch.ScanAsync(CancellationToken.None);
+                var check = await SlaCheckAsync();
+                return check.Description == expected ? check : null;
+            },
+            TimeSpan.FromSeconds(30),
+            "the sla check to name the engagement");
+        var gauges = ObserveSlaGauges();
+
+        Assert.Equal(("Healthy", "no engagement in breach; 0 at risk"), (onTime.Status, onTime.Description));
+        Assert.Equal(HttpStatusCode.OK, late.HttpStatus); // Degraded is still 200: the gateway's failover keeps sending requests
+        Assert.Equal(("Degraded", "Degraded"), (late.Overall, late.Status));
+        Assert.Equal(1, gauges["interimplatform.engagements.sla.breached"]);
+        Assert.Equal(0, gauges["interimplatform.engagements.sla.at_risk"]);
+    }
+
+    [Fact]
     public async Task Overdue_reviews_are_listed()
     {
         var (engagement, _) = await ActiveEngagementAsync();
@@ -265,6 +297,36 @@ public sealed class EngagementsServiceTests(PlatformServers servers) : IAsyncLif
         Assert.Equal("Interim CFO during the ERP migration", schemas.GetProperty("EngagementRequest").GetProperty("examples")[0].GetProperty("title").GetString());
         Assert.Equal("achieved", schemas.GetProperty("CompletionRequest").GetProperty("examples")[0].GetProperty("outcome").GetString());
         Assert.True(schemas.TryGetProperty("EngagementView", out _));
+    }
+
+    private sealed record SlaCheck(HttpStatusCode HttpStatus, string Overall, string Status, string? Description);
+
+    private async Task<SlaCheck> SlaCheckAsync()
+    {
+        using var response = await _client.GetAsync("/health");
+        using var report = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var sla = report.RootElement.GetProperty("checks").GetProperty("sla");
+        return new SlaCheck(response.StatusCode, report.RootElement.GetProperty("status").GetString()!, sla.GetProperty("status").GetString()!, sla.GetProperty("description").GetString());
+    }
+
+    /// <summary>One collection of this service's SLA gauges, as the OpenTelemetry exporter would take it.</summary>
+    private Dictionary<string, double> ObserveSlaGauges()
+    {
+        // Only this host's meter: another test's service in the same process has one of the same name.
+        var meters = _service.Services.GetRequiredService<IMeterFactory>();
+        var measured = new Dictionary<string, double>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == SlaMonitor.MeterName && instrument.Meter.Scope == meters)
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<int>((instrument, value, _, _) => measured[instrument.Name] = value);
+        listener.Start();
+        listener.RecordObservableInstruments();
+        return measured;
     }
 
     private async Task<(EngagementView Engagement, Guid Interim)> ActiveEngagementAsync(string name = "Maria Lind")
