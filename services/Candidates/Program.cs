@@ -19,7 +19,7 @@ builder.AddServiceMessaging<CandidatesDbContext>("candidates", bus =>
     bus.AddConsumer<PlacementEndedConsumer>();
     bus.AddConsumer<AssignmentCompletedConsumer>();
 });
-builder.Services.AddHostedService<PartnerIntakeWorker>();
+builder.AddPartnerIntake();
 builder.Services.AddOpenApi(options => options.AddExamples(ApiExamples.All));
 
 var app = builder.Build();

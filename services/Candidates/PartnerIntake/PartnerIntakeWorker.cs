@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -7,6 +8,7 @@ using System.Threading.Channels;
 using InterimPlatform.Candidates.Data;
 using InterimPlatform.Contracts.Partners;
 using InterimPlatform.Messaging;
+using InterimPlatform.Messaging.Operations;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using RabbitMQ.Client;
@@ -166,7 +168,7 @@ public sealed partial class PartnerIntakeWorker(
                     rejectedNow.Add(first);
                 }
 
-                confirms.Add(PublishToErrorQueueAsync(publishing, delivery, outcome, cancellationToken));
+                confirms.Add(PublishToErrorQueueAsync(publishing, delivery, outcome, now, cancellationToken));
             }
 
             var message = outcome.Read.Message;
@@ -325,20 +327,26 @@ public sealed partial class PartnerIntakeWorker(
         }
     }
 
-    private static Task PublishToErrorQueueAsync(IChannel channel, Delivery delivery, IntakeOutcome outcome, CancellationToken cancellationToken)
+    private static Task PublishToErrorQueueAsync(IChannel channel, Delivery delivery, IntakeOutcome outcome, DateTimeOffset rejectedAt, CancellationToken cancellationToken)
     {
+        var headers = new Dictionary<string, object?>
+        {
+            [ErrorQueueHeaders.RejectionReasons] = Encoding.UTF8.GetBytes(string.Join(" | ", outcome.Reasons)),
+            [ErrorQueueHeaders.RejectedAt] = Encoding.UTF8.GetBytes(rejectedAt.UtcDateTime.ToString("O", CultureInfo.InvariantCulture)),
+        };
+        // user_id itself cannot be copied: RabbitMQ accepts it only from the partner's own connection, and would refuse
+        // this copy published as the service's user. So who sent it travels in a header; none without a user_id.
+        if (delivery.UserId is { } sender)
+        {
+            headers[ErrorQueueHeaders.Partner] = Encoding.UTF8.GetBytes(sender);
+        }
+
         var properties = new BasicProperties
         {
             ContentType = "application/json",
             DeliveryMode = DeliveryModes.Persistent,
             MessageId = delivery.MessageId,
-            // user_id is not copied: RabbitMQ accepts it only from the partner's own connection.
-            Headers = new Dictionary<string, object?>
-            {
-                ["x-rejection-reasons"] = Encoding.UTF8.GetBytes(string.Join(" | ", outcome.Reasons)),
-                ["x-partner-id"] = Encoding.UTF8.GetBytes(outcome.Read.PartnerId),
-                ["x-original-user-id"] = delivery.UserId is null ? null : Encoding.UTF8.GetBytes(delivery.UserId),
-            },
+            Headers = headers,
         };
         return channel.BasicPublishAsync(string.Empty, PartnerTopology.IntakeErrorQueue, mandatory: true, properties, delivery.Body, cancellationToken).AsTask();
     }

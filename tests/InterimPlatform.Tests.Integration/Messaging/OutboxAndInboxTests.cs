@@ -238,6 +238,10 @@ public sealed class OutboxAndInboxTests(PlatformServers servers)
         var poisoned = Assert.Single(failed, m => m.Body.Contains("\"poison\"", StringComparison.Ordinal));
         Assert.Contains("the consumer has a bug", poisoned.FaultMessage, StringComparison.Ordinal);
         Assert.Equal(typeof(InvalidOperationException).FullName, poisoned.FaultExceptionType);
+        Assert.Equal(poisoned.FaultMessage, poisoned.Reason);
+        Assert.NotNull(poisoned.FailedAt); // MassTransit's MT-Fault-Timestamp, read as a time
+        Assert.InRange(poisoned.FailedAt.Value, DateTimeOffset.UtcNow.AddMinutes(-2), DateTimeOffset.UtcNow.AddSeconds(5));
+        Assert.Null(poisoned.Partner);
         Assert.Equal(3, _faults.Attempts["poison"]); // the first attempt and two delayed retries
         var rejected = Assert.Single(failed, m => m.Body.Contains("\"invalid\"", StringComparison.Ordinal));
         Assert.Contains("is not allowed", rejected.FaultMessage, StringComparison.Ordinal);

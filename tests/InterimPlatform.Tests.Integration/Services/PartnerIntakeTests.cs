@@ -115,14 +115,19 @@ public sealed class PartnerIntakeTests(PlatformServers servers) : IAsyncLifetime
 
         await using var admin = await new ConnectionFactory { Uri = servers.RabbitMQ.AmqpUri }.CreateConnectionAsync();
         await using var adminChannel = await admin.CreateChannelAsync();
-        var errors = new List<string>();
+        var errors = new List<(string Reasons, string Partner, DateTimeOffset RejectedAt)>();
         while (await adminChannel.BasicGetAsync(PartnerTopology.IntakeErrorQueue, autoAck: true) is { } failed)
         {
-            errors.Add(Encoding.UTF8.GetString((byte[])failed.BasicProperties.Headers!["x-rejection-reasons"]!));
+            string Header(string name) => Encoding.UTF8.GetString((byte[])failed.BasicProperties.Headers![name]!);
+            errors.Add((Header("x-rejection-reasons"), Header("x-partner"), DateTimeOffset.Parse(Header("x-rejected-at"), System.Globalization.CultureInfo.InvariantCulture)));
         }
 
         Assert.Equal(5, errors.Count);
-        Assert.All(errors, e => Assert.False(string.IsNullOrWhiteSpace(e)));
+        Assert.All(errors, e => Assert.False(string.IsNullOrWhiteSpace(e.Reasons)));
+        // Who sent it (the broker-validated user_id, also for the message that claimed another partnerId) and when.
+        Assert.All(errors, e => Assert.Equal(Globalise, e.Partner));
+        Assert.All(errors, e => Assert.Equal(TimeSpan.Zero, e.RejectedAt.Offset));
+        Assert.All(errors, e => Assert.InRange(e.RejectedAt, now.AddSeconds(-1), DateTimeOffset.UtcNow.AddSeconds(1)));
     }
 
     [Fact]
