@@ -168,10 +168,6 @@ internal sealed class ConsoleReport(IConfiguration configuration, StateFolder st
         };
         var gatewayPort = PlatformModel.GatewayPort(configuration);
         lines.Add($"  {"Gateway",-22} http://localhost:{gatewayPort}   (health: http://localhost:{gatewayPort}/health; API reference: /api-reference)");
-        if (configuration[PlatformModel.OpsLoginUrlKey] is { } opsLoginUrl)
-        {
-            lines.Add($"  {"Messaging, Business",-22} {opsLoginUrl}   (the ops pages; the link logs in, a new one at every start)");
-        }
 
         if (model.Resources.OfType<RabbitMQNodeResource>().FirstOrDefault() is { } rabbit)
         {

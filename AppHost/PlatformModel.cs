@@ -16,14 +16,10 @@ public sealed record PlatformModel(
     IReadOnlyList<IResourceBuilder<ExecutableResource>> Candidates,
     IReadOnlyList<IResourceBuilder<ExecutableResource>> Engagements,
     IReadOnlyList<IResourceBuilder<ExecutableResource>> Matching,
-    IResourceBuilder<ExecutableResource> Gateway,
-    IResourceBuilder<ExecutableResource> Ops)
+    IResourceBuilder<ExecutableResource> Gateway)
 {
     /// <summary>The RabbitMQ administrator: the AppHost's, and for now the services' (each service its own user is still to come).</summary>
     public const string MessagingAdministrator = "interim-admin";
-
-    /// <summary>Where the AppHost keeps this start's login link of the ops pages (for its console report).</summary>
-    public const string OpsLoginUrlKey = "Ops:LoginUrl";
 
     public static PlatformModel Declare(IDistributedApplicationBuilder builder, StateFolder state)
     {
@@ -83,29 +79,7 @@ public sealed record PlatformModel(
             ["matching"] = matching,
         }, operations);
 
-        // The Messaging and Business health pages, behind a login link of their own: a new token at every start.
-        var opsPort = configuration.GetValue("Ops:Port", 5190);
-        var opsToken = GeneratedSecret.Create();
-        var opsLoginUrl = new UriBuilder("http", "localhost", opsPort, "login") { Query = "t=" + opsToken }.Uri.ToString();
-        configuration[OpsLoginUrlKey] = opsLoginUrl;
-        var ops = builder.AddServiceProject<Projects.InterimPlatform_Ops>("ops", opsPort)
-            .WithUrl(opsLoginUrl, "Messaging & Business health")
-            .WithEnvironment("Ops__LoginToken", opsToken)
-            .WithEnvironment("services__gateway__http__0", gateway.GetEndpoint("http"))
-            .WithEnvironment("Ops__OpsApiKey", developmentKeys["ops"])
-            .WithEnvironment("Ops__AdminApiKey", developmentKeys["admin"])
-            .WithEnvironment("Ops__RabbitMQ__ManagementUrl", messaging.Resource.ManagementUri.ToString())
-            .WithEnvironment("Ops__RabbitMQ__UserName", messaging.Resource.UserName)
-            .WithEnvironment("Ops__RabbitMQ__Password", ReferenceExpression.Create($"{messaging.Resource.PasswordParameter}"))
-            // Not waiting for the gateway: the pages say what they cannot read until it answers.
-            .WithRelationship(gateway.Resource, "Reference")
-            .WaitFor(messaging);
-        foreach (var (partner, index) in partners.Select((p, i) => (p, i)))
-        {
-            ops.WithEnvironment($"Ops__Partners__{index}", partner);
-        }
-
-        return new PlatformModel(postgres, messaging, candidates, engagements, matching, gateway, ops);
+        return new PlatformModel(postgres, messaging, candidates, engagements, matching, gateway);
     }
 
     /// <summary>The gateway's public port (stable: the API's address).</summary>

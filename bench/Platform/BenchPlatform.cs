@@ -277,8 +277,6 @@ public sealed class BenchPlatform : IAsyncDisposable
             $"--Gateway:Port={gatewayPort.ToString(CultureInfo.InvariantCulture)}", $"--Messaging:AmqpPort={LoopbackPorts.GetFreePort().ToString(CultureInfo.InvariantCulture)}",
             $"--Dashboard:Port={dashboardPort.ToString(CultureInfo.InvariantCulture)}", $"--Dashboard:OtlpGrpcPort={LoopbackPorts.GetFreePort().ToString(CultureInfo.InvariantCulture)}",
             $"--Dashboard:OtlpHttpPort={LoopbackPorts.GetFreePort().ToString(CultureInfo.InvariantCulture)}", $"--Dashboard:ResourceServicePort={LoopbackPorts.GetFreePort().ToString(CultureInfo.InvariantCulture)}",
-            // The ops pages' port (an AppHost without them ignores it).
-            $"--Ops:Port={LoopbackPorts.GetFreePort().ToString(CultureInfo.InvariantCulture)}",
             .. options.Arguments,
         ];
         Console.WriteLine($"Starting the platform (AppHost through Aspire.Hosting.Testing, {options.Replicas} instance(s) of each domain service{(options.Dashboard ? ", dashboard on" : "")}) in {state} ...");

@@ -75,7 +75,7 @@ public sealed partial class AppHostProcess : IAsyncDisposable
             "--default-signal=INT", AppHostExecutable(),
             "--state-dir", stateDirectory, $"--Gateway:Port={port}", $"--Messaging:AmqpPort={LoopbackPorts.GetFreePort()}",
             $"--Dashboard:Port={dashboardPort}", $"--Dashboard:OtlpGrpcPort={LoopbackPorts.GetFreePort()}", $"--Dashboard:OtlpHttpPort={LoopbackPorts.GetFreePort()}",
-            $"--Dashboard:ResourceServicePort={LoopbackPorts.GetFreePort()}", $"--Ops:Port={LoopbackPorts.GetFreePort()}",
+            $"--Dashboard:ResourceServicePort={LoopbackPorts.GetFreePort()}",
         ];
         foreach (var argument in arguments)
         {

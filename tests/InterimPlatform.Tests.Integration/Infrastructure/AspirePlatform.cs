@@ -2,6 +2,7 @@ using System.Text.Json;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
+using InterimPlatform.AppHost;
 using InterimPlatform.Hosting.NativeServers;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -18,9 +19,9 @@ public sealed class AspirePlatform : IAsyncLifetime
 {
     /// <summary>Every resource the dashboard lists for the platform.</summary>
     public static readonly IReadOnlyList<string> Resources =
-        ["postgres", "candidatesdb", "engagementsdb", "matchingdb", "gatewaydb", "messaging", "matching", "candidates", "engagements", "gateway", "ops"];
+        ["postgres", "candidatesdb", "engagementsdb", "matchingdb", "gatewaydb", "messaging", "matching", "candidates", "engagements", "gateway"];
 
-    private static readonly string[] Services = ["matching", "candidates", "engagements", "gateway", "ops"];
+    private static readonly string[] Services = ["matching", "candidates", "engagements", "gateway"];
     private DistributedApplication? _app;
 
     public string StateDirectory { get; } = Path.Combine(Path.GetTempPath(), "interim-e2e-" + Guid.NewGuid().ToString("N")[..12]);
@@ -28,8 +29,6 @@ public sealed class AspirePlatform : IAsyncLifetime
     public int GatewayPort { get; } = LoopbackPorts.GetFreePort();
 
     public int DashboardPort { get; } = LoopbackPorts.GetFreePort();
-
-    public int OpsPort { get; } = LoopbackPorts.GetFreePort();
 
     public Uri GatewayUrl => new($"http://localhost:{GatewayPort}");
 
@@ -43,7 +42,7 @@ public sealed class AspirePlatform : IAsyncLifetime
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
             [
-                "--state-dir", StateDirectory, $"--Gateway:Port={GatewayPort}", $"--Ops:Port={OpsPort}", $"--Messaging:AmqpPort={LoopbackPorts.GetFreePort()}",
+                "--state-dir", StateDirectory, $"--Gateway:Port={GatewayPort}", $"--Messaging:AmqpPort={LoopbackPorts.GetFreePort()}",
                 $"--Dashboard:Port={DashboardPort}", $"--Dashboard:OtlpGrpcPort={LoopbackPorts.GetFreePort()}",
                 $"--Dashboard:OtlpHttpPort={LoopbackPorts.GetFreePort()}", $"--Dashboard:ResourceServicePort={LoopbackPorts.GetFreePort()}",
                 // Aspire.Hosting.Testing puts proxied endpoints on random ports by default; the dashboard is the only
@@ -78,10 +77,18 @@ public sealed class AspirePlatform : IAsyncLifetime
     public Uri ServiceUrl(string resource) => App.GetEndpoint(resource, "http");
 
     /// <summary>The development API key the AppHost created for <paramref name="role"/>.</summary>
-    public string ApiKey(string role)
+    public string ApiKey(string role) => ReadStateFile(GatewaySecurity.ApiKeysFile, role);
+
+    /// <summary>One of the installation's generated secrets (<c>.apphost/secrets.json</c>).</summary>
+    public string Secret(string name) => ReadStateFile("secrets.json", name);
+
+    /// <summary>A partner network's broker password, as the AppHost gave it.</summary>
+    public string PartnerPassword(string partner) => ReadStateFile(PartnerNetworks.CredentialsFile, partner);
+
+    private string ReadStateFile(string file, string name)
     {
-        using var keys = JsonDocument.Parse(File.ReadAllText(Path.Combine(StateDirectory, "api-keys.json")));
-        return keys.RootElement.GetProperty(role).GetString()!;
+        using var values = JsonDocument.Parse(File.ReadAllText(Path.Combine(StateDirectory, file)));
+        return values.RootElement.GetProperty(name).GetString()!;
     }
 
     /// <summary>A client of the gateway that authenticates with the development key of <paramref name="role"/>.</summary>
@@ -96,13 +103,12 @@ public sealed class AspirePlatform : IAsyncLifetime
     public string DatabaseConnectionString(string database)
     {
         var postgres = App.Services.GetRequiredService<DistributedApplicationModel>().Resources.OfType<PostgresServerResource>().Single();
-        using var secrets = JsonDocument.Parse(File.ReadAllText(Path.Combine(StateDirectory, "secrets.json")));
         return new NpgsqlConnectionStringBuilder
         {
             Host = "127.0.0.1",
             Port = postgres.Port,
             Username = PostgresServerResource.SuperUser,
-            Password = secrets.RootElement.GetProperty("postgres-password").GetString(),
+            Password = Secret("postgres-password"),
             Database = database,
             Pooling = false,
         }.ConnectionString;

@@ -6,7 +6,6 @@ using System.Text.Json.Nodes;
 using InterimPlatform.Candidates.Data;
 using InterimPlatform.Candidates.PartnerIntake;
 using InterimPlatform.Contracts.Partners;
-using InterimPlatform.Ops.Business;
 using InterimPlatform.Tests.Integration.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -14,12 +13,12 @@ using PartnerPush;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Exceptions;
 
-namespace InterimPlatform.Tests.Integration.Ops;
+namespace InterimPlatform.Tests.Integration.Services;
 
 /// <summary>
-/// Partner intake tallies, the Business health page's source for partner ingestion: Candidates in-process against
-/// the real PostgreSQL and RabbitMQ servers, a partner pushing over plain AMQP, the tallies read from the endpoint
-/// (as through the gateway) and by the Ops page's backend.
+/// Partner intake tallies (the partner-intake health check's source): Candidates in-process against the real
+/// PostgreSQL and RabbitMQ servers, a partner pushing over plain AMQP, the tallies read from the endpoint (as through
+/// the gateway).
 /// </summary>
 [Collection(PlatformServersCollection.Name)]
 public sealed class PartnerIntakeTalliesTests(PlatformServers servers) : IAsyncLifetime
@@ -98,25 +97,12 @@ public sealed class PartnerIntakeTalliesTests(PlatformServers servers) : IAsyncL
         Assert.Single(rows.Select(r => r.Writer).Distinct());
         Assert.Equal(rows.Count, rows.Select(r => (r.BucketStart, r.PartnerId)).Distinct().Count());
 
-        // Longer buckets add the minutes up; the Ops page's backend reads the same figures through "the gateway".
+        // Longer buckets add the minutes up.
         var hours = (await client.GetFromJsonAsync<PartnerIntakeTallyView>(
             $"/api/candidates/partner-intake/tallies?from={Uri.EscapeDataString(now.AddHours(-3).ToString("O"))}&to={Uri.EscapeDataString(now.AddHours(1).ToString("O"))}&bucketMinutes=120"))!;
         Assert.InRange(hours.Buckets.Count, 1, 2);
         Assert.All(hours.Buckets, b => Assert.Equal(0, (b.BucketStart - hours.From).TotalMinutes % 120));
         Assert.Equal(7, hours.Buckets.Sum(b => b.Accepted + b.Duplicate + b.Rejected + b.Stale));
-
-        var intake = new PartnerIntake(client, Microsoft.Extensions.Options.Options.Create(new BusinessOptions
-        {
-            GatewayUrl = client.BaseAddress,
-            ApiKey = "ipk.test.unused-by-the-service",
-            Partners = [Globalise, "nordic-interim"],
-        }));
-        var figures = await intake.ReadAsync(now.AddHours(-1), now.AddMinutes(1), 1, CancellationToken.None);
-        Assert.Null(figures.Problem);
-        Assert.Equal(7, figures.Total);
-        Assert.Equal([3L, 1, 2, 1], figures.ByStatus.Select(s => s.Total));
-        Assert.Equal([7L, 0], figures.ByPartner.Select(s => s.Total));
-        Assert.Equal(100.0 * 2 / 7, figures.RejectedPercent!.Value, 6);
     }
 
     [Theory]
