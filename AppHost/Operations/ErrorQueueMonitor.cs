@@ -69,9 +69,10 @@ public sealed partial class ErrorQueueMonitor(
                             _read = true;
                         }
                     }
-                    catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !stoppingToken.IsCancellationRequested)
+                    catch (Exception e) when (!stoppingToken.IsCancellationRequested)
                     {
-                        // The broker restarting: the queues keep their last figures until it answers again.
+                        // The broker restarting (or answering something unexpected): the queues keep their last figures
+                        // until it answers again. Never let it end the loop, or the AppHost with it.
                         LogReadFailed(e.Message);
                     }
                 }
