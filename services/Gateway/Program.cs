@@ -18,6 +18,8 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.Services.AddDbContext<GatewayDbContext>(options => options.UseServiceDatabase(builder.Configuration.GetConnectionString("gatewaydb")
     ?? throw new InvalidOperationException("ConnectionStrings:gatewaydb is not configured (the AppHost sets ConnectionStrings__gatewaydb).")));
+// Keys and the audit trail live there: without it the gateway cannot authenticate a caller, so it is not ready.
+builder.Services.AddHealthChecks().AddDbContextCheck<GatewayDbContext>("gatewaydb", tags: ["ready"]);
 builder.Services.Configure<GatewayOptions>(builder.Configuration.GetSection("Gateway"));
 builder.Services.AddSingleton<ApiKeyStore>();
 builder.Services.AddSingleton<IdentityForwarding>();

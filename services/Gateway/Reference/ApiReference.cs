@@ -23,7 +23,18 @@ public static class ApiReference
             .WithOpenApiRoutePattern("/openapi/{documentName}.json")
             .AddDocuments([.. Services.Select(s => new ScalarDocument(s, char.ToUpperInvariant(s[0]) + s[1..])), new ScalarDocument("gateway", "Gateway")])
             .AddPreferredSecuritySchemes("apiKey")
-            .AddApiKeyAuthentication("apiKey", key => key.Name = Access.ApiKeyAuthentication.Header));
+            .AddApiKeyAuthentication("apiKey", key => key.Name = Access.ApiKeyAuthentication.Header)
+            // Self-contained: the page runs where the platform runs, often without a way out, and must not tell
+            // anyone outside who reads what. Scalar's script is served from the package; its fonts, telemetry,
+            // AI agent, MCP, client button (client.scalar.com) and developer toolbar (Deploy, Generate SDK, Share)
+            // would reach scalar.com, and so would the "Powered by" link.
+            .DisableDefaultFonts()
+            .DisableTelemetry()
+            .DisableAgent()
+            .DisableMcp()
+            .HideDeveloperTools()
+            .HideClientButton()
+            .WithCustomCss(".darklight-reference a[href^='https://scalar.com'] { display: none; }"));
         return app;
     }
 

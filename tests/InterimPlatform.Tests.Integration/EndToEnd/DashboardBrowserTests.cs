@@ -176,6 +176,53 @@ public sealed class DashboardBrowserTests(AspirePlatform platform, ITestOutputHe
         });
     }
 
+    [Fact]
+    public async Task The_API_reference_loads_only_from_the_gateway_and_offers_nothing_that_leads_outside()
+    {
+        await WithBrowserAsync(nameof(The_API_reference_loads_only_from_the_gateway_and_offers_nothing_that_leads_outside), async (page, shots) =>
+        {
+            // Every request the page makes, answered or not: anything not for this machine is recorded and refused.
+            var outside = new List<string>();
+            await page.Context.RouteAsync("**/*", async route =>
+            {
+                var host = new Uri(route.Request.Url).Host;
+                if (host is "localhost" or "127.0.0.1" or "[::1]" || route.Request.Url.StartsWith("data:", StringComparison.Ordinal) || route.Request.Url.StartsWith("blob:", StringComparison.Ordinal))
+                {
+                    await route.ContinueAsync();
+                    return;
+                }
+
+                lock (outside)
+                {
+                    outside.Add(route.Request.Url);
+                }
+
+                await route.AbortAsync();
+            });
+
+            await page.GotoAsync(new Uri(platform.GatewayUrl, "/api-reference").ToString());
+            await Expect(page.GetByText("Register a candidate", new() { Exact = false }).First).ToBeVisibleAsync();
+            await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
+            await shots.TakeAsync("api-reference");
+
+            Assert.True(outside.Count == 0, "requests outside the machine: " + string.Join(", ", outside.Distinct()));
+            // Fonts and scripts named in the markup are fetched only when a glyph or a feature needs them: none may be elsewhere.
+            var markup = await page.ContentAsync();
+            var elsewhere = Regex.Matches(markup, @"(url\(\s*['""]?|src=""|<link[^>]*href="")(?<url>https?://[^'"")\s]+)")
+                .Select(m => m.Groups["url"].Value)
+                .Where(url => new Uri(url).Host is not ("localhost" or "127.0.0.1") && !url.StartsWith("http://www.w3.org/", StringComparison.Ordinal))
+                .ToList();
+            var visibleLinks = await page.Locator("a[href^='http']:visible").EvaluateAllAsync<string[]>("links => links.map(a => a.href)");
+            Assert.True(elsewhere.Count == 0, "resources outside the machine: " + string.Join(", ", elsewhere.Distinct()));
+            Assert.True(visibleLinks.All(link => new Uri(link).Host is "localhost" or "127.0.0.1"), "links outside: " + string.Join(", ", visibleLinks));
+            foreach (var leadsOutside in new[] { "Deploy", "Generate SDK", "Share", "Ask AI" })
+            {
+                await Expect(page.GetByRole(AriaRole.Button, new() { Name = leadsOutside, Exact = true })).ToHaveCountAsync(0);
+                await Expect(page.GetByRole(AriaRole.Link, new() { Name = leadsOutside, Exact = true })).ToHaveCountAsync(0);
+            }
+        });
+    }
+
     /// <summary>The dashboard's login form: its title and the field for the token.</summary>
     private static async Task ExpectLoginPageAsync(IPage page)
     {

@@ -2,11 +2,13 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
+using System.Text.Json;
 using InterimPlatform.Gateway.Access;
 using InterimPlatform.Gateway.Data;
 using InterimPlatform.Tests.Integration.Infrastructure;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
+using Npgsql;
 
 namespace InterimPlatform.Tests.Integration.Services;
 
@@ -17,12 +19,15 @@ public sealed class GatewayTests(PlatformServers servers) : IAsyncLifetime
     private const string IssuerKey = "a-test-identity-provider-key-of-at-least-32-bytes";
     private const string AdminKey = "ipk.testadmin.0123456789abcdefghijABCDEFGHIJ";
     private ServiceHost<GatewayDbContext> _gateway = null!;
+    private string _database = "";
 
     public async Task InitializeAsync()
     {
+        var connectionString = await servers.CreateDatabaseAsync("gateway");
+        _database = new NpgsqlConnectionStringBuilder(connectionString).Database!;
         _gateway = new ServiceHost<GatewayDbContext>(new Dictionary<string, string>
         {
-            ["ConnectionStrings:gatewaydb"] = await servers.CreateDatabaseAsync("gateway"),
+            ["ConnectionStrings:gatewaydb"] = connectionString,
             ["Gateway:Jwt:Issuer"] = "https://id.example.test",
             ["Gateway:Jwt:Audience"] = "interimplatform",
             ["Gateway:Jwt:SigningKey"] = IssuerKey,
@@ -74,6 +79,28 @@ public sealed class GatewayTests(PlatformServers servers) : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Unauthorized, wrongSecret.StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, revoked.StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, badRole.StatusCode);
+    }
+
+    [Fact]
+    public async Task Health_checks_the_gateways_own_database_and_fails_when_it_is_gone()
+    {
+        var client = _gateway.CreateClient();
+        using (var report = JsonDocument.Parse(await client.GetStringAsync("/health")))
+        {
+            Assert.Equal("Healthy", report.RootElement.GetProperty("checks").GetProperty("gatewaydb").GetProperty("status").GetString());
+        }
+
+        await using (var admin = new NpgsqlConnection(servers.Postgres.GetConnectionString("postgres")))
+        {
+            await admin.OpenAsync();
+            await using var drop = new NpgsqlCommand($"DROP DATABASE \"{_database}\" WITH (FORCE)", admin);
+            await drop.ExecuteNonQueryAsync();
+        }
+
+        using var response = await client.GetAsync("/health");
+        using var failed = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Equal("Unhealthy", failed.RootElement.GetProperty("checks").GetProperty("gatewaydb").GetProperty("status").GetString());
     }
 
     private HttpClient Client(string apiKey)
