@@ -136,8 +136,8 @@ public static class PartnerIntakeRegistration
         "fix it and resend it with a new messageId; their receipt already lists the reasons.";
 
     /// <summary>
-    /// The intake worker, its error queue in the error-queue API (discard only), and its health: the rejection-ratio
-    /// gauge and the <c>partner-intake</c> health check.
+    /// The intake worker, its error queue in the error-queue API (discard only), the retention of its bookkeeping, and
+    /// its health: the rejection-ratio gauge and the <c>partner-intake</c> health check.
     /// </summary>
     public static IHostApplicationBuilder AddPartnerIntake(this IHostApplicationBuilder builder)
     {
@@ -153,6 +153,12 @@ public static class PartnerIntakeRegistration
             .Validate(o => o.RejectionRatioMinimumMessages >= 1, "PartnerIntake:RejectionRatioMinimumMessages must be at least 1.")
             .Validate(o => o.HealthRefreshInterval > TimeSpan.Zero, "PartnerIntake:HealthRefreshInterval must be positive.")
             .ValidateOnStart();
+        builder.Services.AddOptions<PartnerIntakeRetentionOptions>()
+            .Bind(builder.Configuration.GetSection(PartnerIntakeHealthOptions.Section))
+            .Validate(o => o.RejectionRetention > TimeSpan.Zero && o.TallyRetention > TimeSpan.Zero, "PartnerIntake:RejectionRetention and TallyRetention must be positive.")
+            .Validate(o => o.RetentionSweepInterval > TimeSpan.Zero, "PartnerIntake:RetentionSweepInterval must be positive.")
+            .ValidateOnStart();
+        builder.Services.AddHostedService<PartnerIntakeRetention>();
         builder.Services.AddSingleton<PartnerIntakeMonitor>();
         builder.Services.AddHostedService(services => services.GetRequiredService<PartnerIntakeMonitor>());
         // Not tagged "live": a partner's bad feed is no reason to restart the service.
