@@ -54,7 +54,8 @@ public sealed class OpenApiExampleTests(AspirePlatform platform, ITestOutputHelp
         var path = operation.Path;
         foreach (var (parameter, kind) in operation.PathKinds)
         {
-            path = path.Replace("{" + parameter + "}", made.GetValueOrDefault(kind) ?? Guid.Empty.ToString(), StringComparison.Ordinal);
+            var value = kind == "error-queue" ? await ErrorQueueAsync(path) : made.GetValueOrDefault(kind);
+            path = path.Replace("{" + parameter + "}", value ?? Guid.Empty.ToString(), StringComparison.Ordinal);
         }
 
         var body = operation.Example.DeepClone();
@@ -87,6 +88,15 @@ public sealed class OpenApiExampleTests(AspirePlatform platform, ITestOutputHelp
         {
             failures.Add($"{operation} ({operation.Document}) → {status}{(documented ? "" : " (not documented)")}: {answer}\n  sent: {body.ToJsonString()}");
         }
+    }
+
+    /// <summary>One of the service's own error queues, from its list: the examples act on a queue that exists.</summary>
+    private async Task<string?> ErrorQueueAsync(string path)
+    {
+        var list = path[..(path.IndexOf("/error-queues/", StringComparison.Ordinal) + "/error-queues".Length)];
+        using var client = platform.Client(AccessRules.Admin);
+        var queues = JsonDocument.Parse(await client.GetStringAsync(list)).RootElement;
+        return queues.EnumerateArray().Select(q => q.GetProperty("queue").GetString()).FirstOrDefault();
     }
 
     /// <summary>An id field (<c>clientId</c>, <c>sponsorContactId</c>, <c>candidateIds</c>) is given the id of the thing of that kind made earlier.</summary>
@@ -146,7 +156,7 @@ internal sealed record ExampleOperation(string Document, HttpMethod Method, stri
         : null;
 
     /// <summary>What must exist before the call means anything: its path's things and the ids its body names.</summary>
-    public IReadOnlyList<string> Needs => [.. PathKinds.Select(p => p.Kind), .. IdKinds(Example)];
+    public IReadOnlyList<string> Needs => [.. PathKinds.Select(p => p.Kind).Where(k => k != "error-queue"), .. IdKinds(Example)];
 
     /// <summary>Erasure ends what the others work on: it goes last.</summary>
     public bool IsDestructive => Path.EndsWith("/erasure", StringComparison.Ordinal) || Method == HttpMethod.Delete;
@@ -207,7 +217,7 @@ internal sealed record ExampleOperation(string Document, HttpMethod Method, stri
         {
             if (segments[i] is ['{', .. var name, '}'])
             {
-                kinds.Add((name, name == "candidateId" ? "candidate" : segments[i - 1] switch
+                kinds.Add((name, name == "candidateId" ? "candidate" : name == "queue" ? "error-queue" : segments[i - 1] switch
                 {
                     "shortlists" => "shortlist",
                     var collection => Singular(collection),
