@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -27,6 +28,8 @@ public sealed class JsonFieldErrors
 
     /// <summary>The path of the document itself (for example an array sent where an object belongs).</summary>
     public const string DocumentPath = "$";
+
+    private static ReadOnlySpan<byte> NulEscape => "u0000"u8;
 
     private readonly Dictionary<string, List<string>> _errors = new(StringComparer.Ordinal);
 
@@ -72,6 +75,39 @@ public sealed class JsonFieldErrors
             options.MakeReadOnly(populateMissingResolver: true);
             return Find(document.RootElement, options.GetTypeInfo(type));
         }
+    }
+
+    /// <summary>
+    /// Whether any string (or property name) of a JSON document holds U+0000. A raw NUL is not valid JSON, so it
+    /// can only arrive escaped: one vectorised search clears almost every document, and only one that holds the
+    /// escape is read, unescaping only the strings that do.
+    /// </summary>
+    public static bool ContainsNul(ReadOnlySpan<byte> utf8Json)
+    {
+        if (utf8Json.IndexOf(NulEscape) < 0)
+        {
+            return false; // the common case: one vectorised search, no reader
+        }
+
+        var reader = new Utf8JsonReader(utf8Json, new JsonReaderOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip });
+        try
+        {
+            while (reader.Read())
+            {
+                if (reader.TokenType is JsonTokenType.String or JsonTokenType.PropertyName && reader.ValueIsEscaped
+                    && (reader.HasValueSequence ? reader.ValueSequence.ToArray() : reader.ValueSpan).IndexOf(NulEscape) >= 0
+                    && reader.GetString()!.Contains('\0', StringComparison.Ordinal))
+                {
+                    return true;
+                }
+            }
+        }
+        catch (JsonException)
+        {
+            // Not JSON: reading it reports that, with where.
+        }
+
+        return false;
     }
 
     /// <summary>Finds every mistake in <paramref name="document"/> read with <paramref name="typeInfo"/>.</summary>

@@ -2,7 +2,6 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Options;
-using System.Buffers;
 using System.Text.Json;
 using JsonOptions = Microsoft.AspNetCore.Http.Json.JsonOptions;
 
@@ -29,13 +28,11 @@ public sealed record JsonRequestBody(ReadOnlyMemory<byte> Utf8Json, Type Type, J
 /// <remarks>
 /// PostgreSQL refuses NUL (22021) only after EF has begun its work and logged two errors with stack traces
 /// for what is the caller's mistake; <see cref="UnstorableTextExceptionHandler"/> stays behind this as the last
-/// line of defence. The body scan is one pass of <see cref="Utf8JsonReader"/> that unescapes only the strings
-/// that hold a <c>\u0000</c> escape (a raw NUL is not valid JSON, so that is the only way one can arrive).
+/// line of defence. The body scan (<see cref="JsonFieldErrors.ContainsNul"/>) costs one vectorised search on a
+/// body without a <c>\u0000</c> escape.
 /// </remarks>
 internal sealed class RequestInputGuard(RequestDelegate next, IOptions<JsonOptions> jsonOptions, IProblemDetailsService problemDetails)
 {
-    private static ReadOnlySpan<byte> NulEscape => "u0000"u8;
-
     public async Task InvokeAsync(HttpContext context)
     {
         if (FindNulInQueryOrRoute(context) is { Count: > 0 } errors)
@@ -52,7 +49,7 @@ internal sealed class RequestInputGuard(RequestDelegate next, IOptions<JsonOptio
             var request = new JsonRequestBody(body, bodyType, jsonOptions.Value.SerializerOptions);
             context.Features.Set(request);
             context.Request.Body = new MemoryStream(body, writable: false);
-            if (HasEscapedNul(body))
+            if (JsonFieldErrors.ContainsNul(body))
             {
                 // Walk now: the same problem names the NUL and any type error beside it, before the endpoint runs.
                 var found = request.FindErrors();
@@ -73,34 +70,6 @@ internal sealed class RequestInputGuard(RequestDelegate next, IOptions<JsonOptio
         using var buffer = new MemoryStream(request.ContentLength is > 0 and < 1 << 20 ? (int)request.ContentLength.Value : 4096);
         await request.Body.CopyToAsync(buffer, cancellationToken);
         return buffer.ToArray();
-    }
-
-    internal static bool HasEscapedNul(ReadOnlySpan<byte> utf8Json)
-    {
-        if (utf8Json.IndexOf(NulEscape) < 0)
-        {
-            return false; // the common case: one vectorised search, no reader
-        }
-
-        var reader = new Utf8JsonReader(utf8Json, new JsonReaderOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip });
-        try
-        {
-            while (reader.Read())
-            {
-                if (reader.TokenType is JsonTokenType.String or JsonTokenType.PropertyName && reader.ValueIsEscaped
-                    && (reader.HasValueSequence ? reader.ValueSequence.ToArray() : reader.ValueSpan).IndexOf(NulEscape) >= 0
-                    && reader.GetString()!.Contains('\0', StringComparison.Ordinal))
-                {
-                    return true;
-                }
-            }
-        }
-        catch (JsonException)
-        {
-            // Not JSON: the endpoint's own read reports it, with where.
-        }
-
-        return false;
     }
 
     private static Dictionary<string, string[]> FindNulInQueryOrRoute(HttpContext context)

@@ -137,6 +137,15 @@ public sealed class JsonFieldErrorsTests
     }
 
     [Theory]
+    [InlineData("""{ "name": "A\u0000" }""", true)]
+    [InlineData("""{ "na\u0000me": "A" }""", true)]
+    [InlineData("""{ "name": "A\\u0000 is how JSON writes NUL" }""", false)]
+    [InlineData("""{ "name": "A" }""", false)]
+    [InlineData("""{ "name": "\u0000""", false)]
+    public void A_NUL_is_seen_only_where_a_string_holds_one(string json, bool expected) =>
+        Assert.Equal(expected, JsonFieldErrors.ContainsNul(Encoding.UTF8.GetBytes(json)));
+
+    [Theory]
     [InlineData("$.languages[2].code", "languages[2].code")]
     [InlineData("$", "$")]
     [InlineData(null, "$")]
