@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -11,7 +12,7 @@ namespace Microsoft.Extensions.Hosting;
 /// the caller's words (<see cref="JsonFieldErrors"/>), the same shape as the services' own validation errors;
 /// text that is not JSON is one error with its line and position. No .NET type name reaches the caller.
 /// </summary>
-internal sealed class BadRequestExceptionHandler(IProblemDetailsService problemDetails) : IExceptionHandler
+internal sealed partial class BadRequestExceptionHandler(IProblemDetailsService problemDetails) : IExceptionHandler
 {
     internal const string InvalidBodyTitle = "The request body has fields that are not valid.";
     internal const string MalformedBodyTitle = "The request body is not valid JSON.";
@@ -28,14 +29,65 @@ internal sealed class BadRequestExceptionHandler(IProblemDetailsService problemD
         {
             HttpContext = httpContext,
             Exception = exception,
-            ProblemDetails = badRequest.InnerException is JsonException json ? DescribeBody(httpContext, json) : new ProblemDetails
-            {
-                Status = badRequest.StatusCode,
-                Title = "The request could not be read.",
-                Detail = badRequest.Message,
-            },
+            ProblemDetails = badRequest.InnerException is JsonException json ? DescribeBody(httpContext, json)
+                : DescribeParameter(badRequest.Message) is { } parameter ? parameter
+                : new ProblemDetails
+                {
+                    Status = badRequest.StatusCode,
+                    Title = "The request could not be read.",
+                    Detail = badRequest.Message,
+                },
         });
     }
+
+    /// <summary>
+    /// A query-string, route or header value the framework could not bind: its message names the .NET type
+    /// (<c>Failed to bind parameter "DateTimeOffset from" from "x".</c>), so the caller gets the parameter's
+    /// name and what it must look like instead.
+    /// </summary>
+    internal static HttpValidationProblemDetails? DescribeParameter(string message)
+    {
+        string name, error;
+        if (FailedToBind().Match(message) is { Success: true } failed)
+        {
+            name = failed.Groups["name"].Value;
+            error = Words.TryGetValue(failed.Groups["type"].Value.TrimEnd('?').TrimEnd(']').TrimEnd('['), out var type)
+                ? $"Must be {(failed.Groups["type"].Value.EndsWith("[]", StringComparison.Ordinal) ? "a list of values, each " : "")}{JsonFieldErrors.Scalar(type)}."
+                : "Is not a valid value here.";
+        }
+        else if (NotProvided().Match(message) is { Success: true } missing)
+        {
+            name = missing.Groups["name"].Value;
+            error = "Is required.";
+        }
+        else
+        {
+            return null;
+        }
+
+        return new HttpValidationProblemDetails(new Dictionary<string, string[]> { [name] = [error] })
+        {
+            Status = StatusCodes.Status400BadRequest,
+            Title = "The request has parameters that are not valid.",
+            Detail = $"The value of \"{name}\" could not be read. Nothing was changed.",
+        };
+    }
+
+    private static readonly Dictionary<string, Type> Words = new(StringComparer.Ordinal)
+    {
+        ["string"] = typeof(string), ["bool"] = typeof(bool), ["Boolean"] = typeof(bool),
+        ["int"] = typeof(int), ["Int32"] = typeof(int), ["long"] = typeof(long), ["Int64"] = typeof(long), ["short"] = typeof(short), ["Int16"] = typeof(short),
+        ["uint"] = typeof(uint), ["ulong"] = typeof(ulong), ["byte"] = typeof(byte),
+        ["decimal"] = typeof(decimal), ["Decimal"] = typeof(decimal), ["double"] = typeof(double), ["Double"] = typeof(double), ["float"] = typeof(float), ["Single"] = typeof(float),
+        ["DateOnly"] = typeof(DateOnly), ["DateTime"] = typeof(DateTime), ["DateTimeOffset"] = typeof(DateTimeOffset), ["TimeOnly"] = typeof(TimeOnly), ["TimeSpan"] = typeof(TimeSpan),
+        ["Guid"] = typeof(Guid),
+    };
+
+    [GeneratedRegex("""^Failed to bind parameter "(?<type>[^"]+) (?<name>[^" ]+)" from "(?<value>.*)"\.$""", RegexOptions.Singleline)]
+    private static partial Regex FailedToBind();
+
+    [GeneratedRegex("""^Required parameter "(?<type>[^"]+) (?<name>[^" ]+)" was not provided""", RegexOptions.Singleline)]
+    private static partial Regex NotProvided();
 
     private static HttpValidationProblemDetails DescribeBody(HttpContext httpContext, JsonException exception)
     {

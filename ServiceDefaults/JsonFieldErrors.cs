@@ -388,7 +388,7 @@ public sealed class JsonFieldErrors
         };
     }
 
-    private static string Scalar(Type type) => type switch
+    internal static string Scalar(Type type) => type switch
     {
         _ when type == typeof(string) || type == typeof(char) => "text",
         _ when type == typeof(bool) => "true or false",
