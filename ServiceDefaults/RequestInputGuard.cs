@@ -55,7 +55,7 @@ internal sealed class RequestInputGuard(RequestDelegate next, IOptions<JsonOptio
                 var found = request.FindErrors();
                 if (found.Malformed is null && found.Errors.Count > 0)
                 {
-                    await WriteAsync(context, found.Errors, "The request body has fields that are not valid.");
+                    await WriteAsync(context, found.Errors, BadRequestExceptionHandler.InvalidBodyTitle);
                     return;
                 }
             }
