@@ -10,6 +10,11 @@ namespace Microsoft.Extensions.Hosting;
 /// caller's mistake, not the service's: a 400 problem, not a 500. PostgreSQL refuses it in text (22021) and
 /// in jsonb (22P05) before anything is written, so nothing has changed.
 /// </summary>
+/// <remarks>
+/// The last line of defence only: <see cref="RequestInputGuard"/> refuses a NUL in a request body, query string
+/// or route value before the endpoint runs (EF would log two errors with stack traces for the caller's mistake
+/// when the database refuses it). What still reaches this is text from elsewhere, a message for instance.
+/// </remarks>
 internal sealed class UnstorableTextExceptionHandler(IProblemDetailsService problemDetails) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)

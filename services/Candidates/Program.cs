@@ -20,7 +20,7 @@ builder.AddServiceMessaging<CandidatesDbContext>("candidates", bus =>
     bus.AddConsumer<AssignmentCompletedConsumer>();
 });
 builder.AddPartnerIntake();
-builder.Services.AddOpenApi(options => options.AddExamples(ApiExamples.All));
+builder.Services.AddOpenApi(options => options.AddExamples(ApiExamples.For));
 
 var app = builder.Build();
 

@@ -25,7 +25,7 @@ builder.Services.AddSingleton<SlaWatch>();
 // Not tagged "live": a breach is for people to act on, not a reason to restart the service.
 builder.Services.AddHealthChecks().AddCheck<SlaHealthCheck>("sla");
 builder.Services.AddHostedService(services => services.GetRequiredService<SlaWatch>());
-builder.Services.AddOpenApi(options => options.AddExamples(ApiExamples.All));
+builder.Services.AddOpenApi(options => options.AddExamples(ApiExamples.For));
 
 var app = builder.Build();
 

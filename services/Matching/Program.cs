@@ -39,7 +39,7 @@ builder.AddServiceMessaging<MatchingDbContext>("matching", bus =>
     bus.AddConsumer<PlacementEndedConsumer>();
     bus.AddConsumer<MatchRequestedConsumer>();
 });
-builder.Services.AddOpenApi(options => options.AddExamples(ApiExamples.All));
+builder.Services.AddOpenApi(options => options.AddExamples(ApiExamples.For));
 
 var app = builder.Build();
 

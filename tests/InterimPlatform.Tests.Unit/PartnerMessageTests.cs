@@ -99,4 +99,32 @@ public sealed class PartnerMessageTests
         Assert.False(read.IsValid);
         Assert.NotEmpty(read.Reasons);
     }
+
+    [Fact]
+    public void Every_type_error_is_a_reason_naming_its_field_without_dotnet_type_names()
+    {
+        var message = System.Text.Json.Nodes.JsonNode.Parse(Example("upsert.json"))!;
+        message["candidate"]!["skills"] = "erp migration";
+        message["candidate"]!["dayRate"] = "a lot";
+        message["sentAt"] = "yesterday";
+
+        var read = PartnerMessageReader.Read(Encoding.UTF8.GetBytes(message.ToJsonString()), userId: "globalise");
+
+        Assert.False(read.IsValid);
+        Assert.Contains("candidate.skills: Must be a list of text.", read.Reasons);
+        Assert.Contains(read.Reasons, r => r.StartsWith("candidate.dayRate:", StringComparison.Ordinal));
+        Assert.Contains(read.Reasons, r => r.StartsWith("sentAt: Must be a date and time", StringComparison.Ordinal));
+        Assert.DoesNotContain(read.Reasons, r => r.Contains("System.", StringComparison.Ordinal) || r.Contains("`1", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_NUL_character_is_a_reason_naming_its_field()
+    {
+        var message = System.Text.Json.Nodes.JsonNode.Parse(Example("upsert.json"))!;
+        message["candidate"]!["fullName"] = "Astrid\u0000Berg";
+
+        var read = PartnerMessageReader.Read(Encoding.UTF8.GetBytes(message.ToJsonString()), userId: "globalise");
+
+        Assert.Contains($"candidate.fullName: {Microsoft.Extensions.Hosting.JsonFieldErrors.NulMessage}", read.Reasons);
+    }
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.Extensions.Hosting;
 using InterimPlatform.Candidates.Profiles;
 using InterimPlatform.Contracts.Partners;
 
@@ -49,7 +50,11 @@ public static class PartnerMessageReader
         }
         catch (JsonException e)
         {
-            return Reject(sender, $"Not valid JSON for schema {PartnerTopology.SchemaVersion}: {e.Message}");
+            // The reader stops at the first mistake and names .NET types: the walk names every field in the schema's words.
+            var found = JsonFieldErrors.Find(body, typeof(PartnerMessage), s_json);
+            return found.Malformed is null && found.Errors.Count > 0
+                ? new ReadMessage(null, sender, Reasons(found), null)
+                : Reject(sender, $"Not valid JSON for schema {PartnerTopology.SchemaVersion}: {found.Malformed ?? $"{JsonFieldErrors.PathOf(e.Path)} is not a valid value here."}");
         }
 
         if (message is null)
@@ -106,8 +111,17 @@ public static class PartnerMessageReader
             reasons.AddRange(CandidateInputRules.Validate(profile).SelectMany(e => e.Value.Select(m => $"candidate.{Rename(e.Key)}: {m}")));
         }
 
+        if (JsonFieldErrors.ContainsNul(body))
+        {
+            // PostgreSQL stores no U+0000: named by its field here rather than refused by the database later.
+            reasons.AddRange(Reasons(JsonFieldErrors.Find(body, typeof(PartnerMessage), s_json)));
+        }
+
         return new ReadMessage(message, sender, reasons, profile);
     }
+
+    private static List<string> Reasons(JsonFieldErrors found) =>
+        [.. found.Errors.SelectMany(e => e.Value.Select(m => $"{e.Key}: {m}"))];
 
     private static ReadMessage Reject(string sender, string reason) => new(null, sender, [reason], null);
 

@@ -53,7 +53,9 @@ public static class PrivacyEndpoints
 
         privacy.MapPost("/{id:guid}/privacy/partner-notice", RecordNoticeAsync)
             .WithName("RecordPartnerNotice")
-            .WithSummary("Record that the art. 14 notice was sent to a partner-sourced person");
+            .WithSummary("Record that the art. 14 notice was sent to a partner-sourced person")
+            .WithDescription("409 when no notice is owed: the person gave their data to the agency directly.")
+            .ProducesProblem(StatusCodes.Status409Conflict);
 
         return app;
     }

@@ -4,10 +4,10 @@ using InterimPlatform.Candidates.Vetting;
 
 namespace InterimPlatform.Candidates.Profiles;
 
-/// <summary>The worked examples of the OpenAPI document.</summary>
+/// <summary>The worked examples of the OpenAPI document, made for the day it is generated so that each is accepted as it stands.</summary>
 internal static class ApiExamples
 {
-    public static readonly CandidateInput Candidate = new(
+    public static CandidateInput Candidate(DateOnly today) => new(
         "Ingrid Solberg",
         "ingrid.solberg@example.no",
         "+47 912 34 567",
@@ -18,11 +18,11 @@ internal static class ApiExamples
         ["energy", "manufacturing"],
         ["ifrs", "restructuring"],
         ["crisis", "gap-cover"],
-        [new AssignmentInput("energy", "Interim CFO", "crisis", "executive", 8, "exceeded", 5, new DateOnly(2026, 6, 30))],
+        [new AssignmentInput("energy", "Interim CFO", "crisis", "executive", 8, "exceeded", 5, today.AddMonths(-5))],
         new RateInput(1450, "EUR"),
-        new AvailabilityInput(new DateOnly(2026, 12, 1), null, 14),
+        new AvailabilityInput(today.AddDays(14), null, 14),
         "Finance executive who has led three turnarounds in Nordic energy and manufacturing.",
-        new PrivacyInput("consent", new DateOnly(2026, 10, 15), null));
+        new PrivacyInput("consent", today.AddDays(-49), null));
 
     private static readonly DateTimeOffset TalliesFrom = new(2026, 11, 24, 9, 0, 0, TimeSpan.Zero);
 
@@ -38,17 +38,17 @@ internal static class ApiExamples
             new PartnerIntakeBucket(TalliesFrom.AddMinutes(15), "globalise", 770, 12, 6, 2),
         ]);
 
-    public static IReadOnlyDictionary<Type, object> All { get; } = new Dictionary<Type, object>
+    public static IReadOnlyDictionary<Type, object> For(DateOnly today) => new Dictionary<Type, object>
     {
-        [typeof(CandidateInput)] = Candidate,
-        [typeof(AvailabilityInput)] = new AvailabilityInput(new DateOnly(2027, 1, 15), new DateOnly(2027, 12, 31), 30, 4),
+        [typeof(CandidateInput)] = Candidate(today),
+        [typeof(AvailabilityInput)] = new AvailabilityInput(today.AddDays(43), today.AddDays(393), 30, 4),
         [typeof(VettingTransitionRequest)] = new VettingTransitionRequest(
             "interviewed",
             "Panel interview with two partners",
             InterviewTraits.All.ToDictionary(t => t, _ => 4),
             null),
         [typeof(ErasureRequest)] = new ErasureRequest("art-17-request"),
-        [typeof(NoticeSent)] = new NoticeSent(new DateOnly(2026, 11, 20)),
+        [typeof(NoticeSent)] = new NoticeSent(today.AddDays(-13)),
         [typeof(PartnerIntakeTallyView)] = Tallies,
     };
 }

@@ -19,7 +19,8 @@ public static class VettingEndpoints
         vetting.MapPost("/", TransitionAsync)
             .WithName("MoveCandidateInVetting")
             .WithSummary("Move a candidate to the next vetting status")
-            .WithDescription("sourced → screened → interviewed (with a 1–5 score for each of the seven traits) → references-checked → approved (until a date, default two years), or rejected / suspended with a reason. An illegal move answers 409 naming the allowed ones. Publishes CandidateVettingChanged.");
+            .WithDescription("sourced → screened → interviewed (with a 1–5 score for each of the seven traits) → references-checked → approved (until a date, default two years), or rejected / suspended with a reason. An illegal move answers 409 naming the allowed ones. Publishes CandidateVettingChanged.")
+            .ProducesProblem(StatusCodes.Status409Conflict);
 
         vetting.MapGet("/", HistoryAsync)
             .WithName("GetCandidateVettingHistory")

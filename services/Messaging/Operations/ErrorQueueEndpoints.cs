@@ -47,6 +47,7 @@ public static class ErrorQueueEndpoints
                 "is moved. Each copy is confirmed by the broker before the failed message is removed, so nothing is lost if the call is " +
                 "interrupted. The answer counts what moved and lists the ids that were not found. 409 when the queue's messages cannot be " +
                 "replayed (its notReplayableBecause); 503 when the broker cannot be reached.")
+            .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
             .AddOpenApiOperationTransformer(SelectionExample);
@@ -59,6 +60,7 @@ public static class ErrorQueueEndpoints
                 "The body names the messages by id; without one, every message that waited in the error queue when the discard started " +
                 "is deleted. The answer counts what was deleted and lists the ids that were not found. Allowed on every queue, also one " +
                 "whose messages cannot be replayed. 503 when the broker cannot be reached.")
+            .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
             .AddOpenApiOperationTransformer(SelectionExample);
 

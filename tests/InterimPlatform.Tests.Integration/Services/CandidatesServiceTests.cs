@@ -84,27 +84,41 @@ public sealed class CandidatesServiceTests(PlatformServers servers) : IAsyncLife
     [Fact]
     public async Task Malformed_json_is_a_400_problem_not_a_server_error()
     {
-        var response = await _client.PostAsync("/api/candidates", new StringContent("{\"fullName\": ", System.Text.Encoding.UTF8, "application/json"));
+        var response = await _client.PostAsync("/api/candidates", FieldErrors.Json("{\"fullName\": "));
 
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var errors = await FieldErrors.AssertAsync(response, "$");
+        Assert.StartsWith("The body is not valid JSON (line 1, position", errors.GetProperty("$")[0].GetString(), StringComparison.Ordinal);
     }
 
     [Fact]
-    public async Task Text_with_a_NUL_character_is_a_400_problem_not_a_500()
+    public async Task Text_with_a_NUL_character_is_a_400_problem_keyed_by_its_path_and_nothing_is_stored()
     {
-        // PostgreSQL stores no U+0000 in text or jsonb: in a field, in a list and in a search parameter.
+        // PostgreSQL stores no U+0000 in text or jsonb: refused before any database work, in a field, a list and a search parameter.
         var inName = await _client.PostAsJsonAsync("/api/candidates", CandidateSamples.Cfo(fullName: "Astrid\u0000Berg", email: "nul.name@example.se"));
-        var inList = await _client.PostAsJsonAsync("/api/candidates", CandidateSamples.Cfo(email: "nul.skill@example.se") with { Skills = ["ifrs\u0000"] });
+        var inList = await _client.PostAsJsonAsync("/api/candidates", CandidateSamples.Cfo(email: "nul.skill@example.se") with { Skills = ["erp", "ifrs\u0000"] });
         var inSearch = await _client.GetAsync("/api/candidates?skill=%00");
 
-        foreach (var response in new[] { inName, inList, inSearch })
-        {
-            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-            using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-            Assert.Equal("The request contains text that cannot be stored.", problem.RootElement.GetProperty("title").GetString());
-        }
+        Assert.Equal(["May not contain the NUL character (U+0000)."], (await FieldErrors.AssertAsync(inName, "fullName")).GetProperty("fullName").EnumerateArray().Select(m => m.GetString()));
+        await FieldErrors.AssertAsync(inList, "skills[1]");
+        await FieldErrors.AssertAsync(inSearch, "skill");
+        await using var scope = _service.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<CandidatesDbContext>();
+        Assert.Equal(0, await db.Candidates.CountAsync(c => c.Email!.StartsWith("nul.")));
+    }
+
+    [Fact]
+    public async Task A_body_with_three_type_errors_is_one_problem_naming_all_three_in_the_callers_words()
+    {
+        var response = await _client.PostAsync("/api/candidates", FieldErrors.Json("""
+            { "fullName": "Astrid Berg", "email": "types@example.se", "location": { "country": "SE" },
+              "skills": "erp migration", "dayRate": { "amount": "a lot", "currency": "EUR" },
+              "trackRecord": [ { "months": 8 }, { "months": 3, "endedOn": "last summer" } ] }
+            """));
+
+        var errors = await FieldErrors.AssertAsync(response, "skills", "dayRate.amount", "trackRecord[1].endedOn");
+        Assert.Equal("Must be a list of text.", errors.GetProperty("skills")[0].GetString());
+        Assert.Equal("Must be a number.", errors.GetProperty("dayRate.amount")[0].GetString());
+        Assert.Equal("Must be a date like 2027-02-08.", errors.GetProperty("trackRecord[1].endedOn")[0].GetString());
     }
 
     [Fact]

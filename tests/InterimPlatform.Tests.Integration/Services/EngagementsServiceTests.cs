@@ -343,6 +343,28 @@ public sealed class EngagementsServiceTests(PlatformServers servers) : IAsyncLif
         return (engagement, interim);
     }
 
+    [Fact]
+    public async Task A_body_with_three_type_errors_is_one_problem_naming_all_three()
+    {
+        var response = await _client.PostAsync("/api/engagements", FieldErrors.Json("""
+            { "clientId": "the food company", "title": 12, "brief": { "engagementType": "crisis", "startDate": "next week", "durationWeeks": 26 } }
+            """));
+
+        var errors = await FieldErrors.AssertAsync(response, "clientId", "title", "brief.startDate");
+        Assert.Equal("Must be text.", errors.GetProperty("title")[0].GetString());
+    }
+
+    [Fact]
+    public async Task Text_with_a_NUL_character_is_a_400_problem_keyed_by_its_path_and_nothing_is_stored()
+    {
+        var response = await _client.PostAsJsonAsync("/api/engagements/clients", new ClientRequest("Nordic\u0000Foods", "food"));
+
+        await FieldErrors.AssertAsync(response, "name");
+        await using var scope = _service.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<EngagementsDbContext>();
+        Assert.Equal(0, await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.CountAsync(db.Clients));
+    }
+
     private async Task<ClientView> CreateClientAsync()
     {
         var created = await _client.PostAsJsonAsync("/api/engagements/clients", new ClientRequest("Nordic Foods AB", "food"));

@@ -103,6 +103,23 @@ public sealed class GatewayTests(PlatformServers servers) : IAsyncLifetime
         Assert.Equal("Unhealthy", failed.RootElement.GetProperty("checks").GetProperty("gatewaydb").GetProperty("status").GetString());
     }
 
+    [Fact]
+    public async Task A_key_request_with_type_errors_or_a_NUL_is_one_problem_naming_each_field_and_nothing_is_stored()
+    {
+        var admin = Client(AdminKey);
+
+        var typeErrors = await admin.PostAsync("/api/gateway/keys", FieldErrors.Json("""{ "name": 7, "role": ["admin"] }"""));
+        var nul = await admin.PostAsJsonAsync("/api/gateway/keys", new KeyRequest("ats\u0000integration", "recruiter"));
+        var nulInQuery = await admin.GetAsync("/api/gateway/audit?actor=%00");
+
+        var errors = await FieldErrors.AssertAsync(typeErrors, "name", "role");
+        Assert.Equal("Must be text.", errors.GetProperty("role")[0].GetString());
+        await FieldErrors.AssertAsync(nul, "name");
+        await FieldErrors.AssertAsync(nulInQuery, "actor");
+        var keys = await admin.GetStringAsync("/api/gateway/keys");
+        Assert.DoesNotContain("ats", keys, StringComparison.Ordinal);
+    }
+
     private HttpClient Client(string apiKey)
     {
         var client = _gateway.CreateClient();

@@ -36,6 +36,28 @@ public sealed class MatchingServiceTests(PlatformServers servers) : IAsyncLifeti
     }
 
     [Fact]
+    public async Task A_body_with_three_type_errors_is_one_problem_naming_all_three()
+    {
+        var response = await _service.CreateClient().PostAsync("/api/matching/rankings", FieldErrors.Json("""
+            { "brief": { "engagementType": "crisis", "level": "executive", "discipline": "finance", "startDate": "soon", "durationWeeks": "half a year" }, "top": "all" }
+            """));
+
+        var errors = await FieldErrors.AssertAsync(response, "brief.startDate", "brief.durationWeeks", "top");
+        Assert.Equal("Must be a whole number.", errors.GetProperty("top")[0].GetString());
+    }
+
+    [Fact]
+    public async Task Text_with_a_NUL_character_is_a_400_problem_keyed_by_its_path_before_any_work()
+    {
+        // The shortlist need not exist: the guard answers before the endpoint looks for it.
+        var response = await _service.CreateClient().PostAsJsonAsync($"/api/matching/shortlists/{Guid.NewGuid()}/overrides", new { candidateId = Guid.NewGuid(), action = "pin", reason = "strong\u0000fit" });
+        var inQuery = await _service.CreateClient().GetAsync("/api/matching/candidates?q=%00");
+
+        await FieldErrors.AssertAsync(response, "reason");
+        await FieldErrors.AssertAsync(inQuery, "q");
+    }
+
+    [Fact]
     public async Task A_message_delivered_twice_is_applied_once()
     {
         var messageId = NewId.NextGuid();

@@ -114,7 +114,7 @@ public sealed class PartnerIntakeTalliesTests(PlatformServers servers) : IAsyncL
     [InlineData("bucketMinutes=0", "bucketMinutes")]
     [InlineData("bucketMinutes=1441", "bucketMinutes")]
     [InlineData("from=2026-10-01T00:00:00Z&to=2026-11-01T00:00:00Z&bucketMinutes=1", "bucketMinutes")]
-    [InlineData("from=yesterday", "")]
+    [InlineData("from=yesterday", "from")] // not a date at all: named by the parameter too, in words, not a .NET type
     public async Task A_window_that_is_not_valid_is_a_problem_naming_the_parameter(string query, string? field)
     {
         var response = await _service.CreateClient().GetAsync($"/api/candidates/partner-intake/tallies?{query}");
@@ -131,14 +131,8 @@ public sealed class PartnerIntakeTalliesTests(PlatformServers servers) : IAsyncL
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal(400, problem.GetProperty("status").GetInt32());
-        if (field.Length > 0)
-        {
-            Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _), problem.ToString());
-        }
-        else
-        {
-            Assert.Contains("from", problem.GetProperty("detail").GetString(), StringComparison.Ordinal); // the value could not be read
-        }
+        Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _), problem.ToString());
+        Assert.DoesNotContain("DateTimeOffset", problem.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]
