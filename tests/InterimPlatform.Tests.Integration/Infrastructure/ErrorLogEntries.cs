@@ -17,7 +17,8 @@ public sealed record ErrorLogEntry(string Source, string Level, string Text)
 /// <summary>
 /// Collects the <c>Error</c> and <c>Critical</c> entries of the platform: each service's console (the console
 /// logger's <c>fail:</c> and <c>crit:</c> entries, read through Aspire's <see cref="ResourceLoggerService"/>, which
-/// keeps a resource's lines from its first one on) and the AppHost's own loggers (DCP, the hosting integration).
+/// keeps a resource's lines from its first one on), PostgreSQL's and RabbitMQ's error lines, and the AppHost's own
+/// loggers (DCP, the hosting integration, each resource's stderr).
 /// </summary>
 public sealed partial class ErrorLogEntries : ILoggerProvider
 {
@@ -151,12 +152,16 @@ public sealed partial class ErrorLogEntries : ILoggerProvider
     [GeneratedRegex(@"\x1B\[[0-9;]*m")]
     private static partial Regex Ansi();
 
-    /// <summary>The AppHost's own entries at Error or above; a resource's console reaches it too (the <c>.Resources.</c> categories), read above instead.</summary>
+    /// <summary>
+    /// The AppHost's own entries at Error or above. Aspire forwards every resource's console to it too (the
+    /// <c>.Resources.</c> categories), a line written to stderr at Error: so a server writing its routine lines to
+    /// stderr shows here.
+    /// </summary>
     private sealed class AppHostLogger(ErrorLogEntries owner, string category) : ILogger
     {
         public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
 
-        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Error && !category.Contains(".Resources.", StringComparison.Ordinal);
+        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Error;
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         {
