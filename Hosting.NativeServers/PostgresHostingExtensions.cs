@@ -185,6 +185,11 @@ internal sealed class PostgresReadyCheck(PostgresServerResource server, Postgres
 
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
+        if (!await AcceptsConnectionsAsync(cancellationToken).ConfigureAwait(false))
+        {
+            return HealthCheckResult.Unhealthy("PostgreSQL is starting (not ready for connections yet).");
+        }
+
         try
         {
             var superUser = new NpgsqlConnectionStringBuilder(await server.ConnectionStringExpression.GetValueAsync(cancellationToken).ConfigureAwait(false))
@@ -222,6 +227,33 @@ internal sealed class PostgresReadyCheck(PostgresServerResource server, Postgres
             // A new data directory (after a reset) needs the database again.
             _ensured = false;
             return HealthCheckResult.Unhealthy(e.Message, e);
+        }
+    }
+
+    /// <summary>
+    /// Whether the postmaster says it is ready (line 8 of <c>postmaster.pid</c>: starting, ready, stopping, standby).
+    /// A connection attempt before that is refused with a FATAL entry in PostgreSQL's log ("the database system is
+    /// starting up"), several a second while the checks poll: asking the file first keeps a clean start's log clean.
+    /// When the file cannot be read (another owner and no root), the connection attempt decides.
+    /// </summary>
+    private async Task<bool> AcceptsConnectionsAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            var lines = await File.ReadAllLinesAsync(Path.Combine(server.DataDirectory, "postmaster.pid"), cancellationToken).ConfigureAwait(false);
+            return lines.Length > 7 && lines[7].Trim() == "ready";
+        }
+        catch (FileNotFoundException)
+        {
+            return false;
+        }
+        catch (DirectoryNotFoundException)
+        {
+            return false;
+        }
+        catch (Exception e) when (e is UnauthorizedAccessException or IOException)
+        {
+            return true;
         }
     }
 }

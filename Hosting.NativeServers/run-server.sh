@@ -18,10 +18,13 @@ if [ -n "$SERVER_COMPANION" ]; then
   companion=$!
   sleep 0.2
 fi
-setpriv --pdeathsig KILL -- "$@" &
+# The server's stderr joins its stdout: PostgreSQL writes every line there, routine ones too, and carries the
+# severity in the line itself (LOG, ERROR, FATAL). Aspire takes stderr for errors (red in the dashboard, and at
+# Error in the AppHost's log), so a clean start would otherwise be a page of errors.
+setpriv --pdeathsig KILL -- "$@" 2>&1 &
 server=$!
 stop() {
-  echo "run-server.sh: stopping: SIG$signal to $server" >&2
+  echo "run-server.sh: stopping: SIG$signal to $server"
   kill -s "$signal" "$server" 2>/dev/null
 }
 trap stop TERM INT
@@ -31,7 +34,12 @@ while kill -0 "$server" 2>/dev/null; do
   wait "$server"
   status=$?
 done
-echo "run-server.sh: server $server exited with status $status" >&2
+# An exit after a stop is no error; any other exit is one.
+if [ "$status" -eq 0 ]; then
+  echo "run-server.sh: server $server exited with status $status"
+else
+  echo "run-server.sh: server $server exited with status $status" >&2
+fi
 if [ -n "$companion" ]; then
   kill "$companion" 2>/dev/null
   wait "$companion" 2>/dev/null

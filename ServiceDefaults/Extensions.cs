@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
 using Npgsql;
@@ -23,6 +24,9 @@ public static class ServiceDefaultsExtensions
     public const string PlatformTelemetryPrefix = "InterimPlatform.";
 
     private const string HealthEndpointPath = "/health";
+
+    /// <summary>The log category of the health check service's entry per check and run.</summary>
+    private const string HealthCheckServiceCategory = "Microsoft.Extensions.Diagnostics.HealthChecks.DefaultHealthCheckService";
     private const string AlivenessEndpointPath = "/alive";
 
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
@@ -102,6 +106,12 @@ public static class ServiceDefaultsExtensions
     {
         builder.Services.AddHealthChecks()
             .AddCheck("self", () => HealthCheckResult.Healthy(), ["live"]);
+        // Health is logged as it changes, by HealthTransitions, not by the health check service, which logs every
+        // unhealthy result at Error, including each one of a service that is only starting (docs/telemetry.md).
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<IHealthCheckPublisher, HealthTransitions>();
+        builder.Services.Configure<HealthCheckPublisherOptions>(options => options.Period = TimeSpan.FromSeconds(10));
+        builder.Logging.AddFilter(HealthCheckServiceCategory, LogLevel.None);
         return builder;
     }
 

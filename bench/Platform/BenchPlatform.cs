@@ -301,7 +301,10 @@ public sealed class BenchPlatform : IAsyncDisposable
         {
             await app.StartAsync(timeout.Token);
             var model = app.Services.GetRequiredService<DistributedApplicationModel>();
-            await Task.WhenAll(model.Resources.Where(IsShown).Select(r => app.ResourceNotifications.WaitForResourceHealthyAsync(r.Name, timeout.Token)));
+            // Not the error queues: they are monitors of their service's queues (hidden while empty, never started), not
+            // something the platform waits for.
+            await Task.WhenAll(model.Resources.Where(r => IsShown(r) && r is not InterimPlatform.AppHost.Operations.ErrorQueueResource)
+                .Select(r => app.ResourceNotifications.WaitForResourceHealthyAsync(r.Name, timeout.Token)));
             var running = new BenchPlatform(app, options, state, gatewayPort, options.Dashboard ? dashboardPort : null);
             Console.WriteLine($"Platform healthy in {started.Elapsed.TotalSeconds:0.0} s: {string.Join(", ", running.Resources)}");
             return running;

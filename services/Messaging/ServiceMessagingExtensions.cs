@@ -3,6 +3,8 @@ using InterimPlatform.Messaging.Outbox;
 using MassTransit;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -176,6 +178,10 @@ public static class ServiceMessagingExtensions
             await lockCommand.ExecuteNonQueryAsync(stopping).ConfigureAwait(false);
         }
 
+        // On a fresh database EF's migrator reads the history table before it creates it: PostgreSQL refuses the
+        // SELECT ("relation __EFMigrationsHistory does not exist"), EF logs that at Error, then carries on. Creating the
+        // table first, with EF's own idempotent script and under the lock, leaves a clean first start clean.
+        await db.Database.ExecuteSqlRawAsync(db.GetService<IHistoryRepository>().GetCreateIfNotExistsScript(), stopping).ConfigureAwait(false);
         await db.Database.MigrateAsync(stopping).ConfigureAwait(false);
     }
 

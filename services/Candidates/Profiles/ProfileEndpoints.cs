@@ -47,15 +47,35 @@ public static class ProfileEndpoints
         var now = time.GetUtcNowForStorage();
         var today = DateOnly.FromDateTime(now.UtcDateTime);
         var candidate = CandidateInputRules.Create(input, now, today);
-        db.Candidates.Add(candidate);
-        db.VettingEvents.Add(new Vetting.VettingEvent { CandidateId = candidate.Id, From = "", To = candidate.VettingStatus, At = now, By = RequestContext.Actor(http), Reason = "registered" });
-        db.Publish(CandidateContracts.Registered(candidate), candidate.Id, now);
         try
         {
-            await db.SaveChangesAsync(cancellationToken);
+            var taken = await db.InUnitOfWorkAsync(
+                async ct =>
+                {
+                    await using var transaction = await db.Database.BeginTransactionAsync(ct);
+                    // A taken e-mail is the user's mistake, not the platform's: looked up first rather than letting
+                    // PostgreSQL refuse the insert (which EF logs at Error).
+                    if (candidate.Email is { } claimed && await EmailTakenAsync(db, claimed, candidate.Id, ct))
+                    {
+                        return true;
+                    }
+
+                    db.Candidates.Add(candidate);
+                    db.VettingEvents.Add(new Vetting.VettingEvent { CandidateId = candidate.Id, From = "", To = candidate.VettingStatus, At = now, By = RequestContext.Actor(http), Reason = "registered" });
+                    db.Publish(CandidateContracts.Registered(candidate), candidate.Id, now);
+                    await db.SaveChangesAsync(ct);
+                    await transaction.CommitAsync(ct);
+                    return false;
+                },
+                cancellationToken);
+            if (taken)
+            {
+                return DuplicateEmail(candidate.Email);
+            }
         }
         catch (DbUpdateException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
         {
+            // The last line of defence, should a writer ever skip EmailTakenAsync.
             return DuplicateEmail(candidate.Email);
         }
 
@@ -106,6 +126,7 @@ public static class ProfileEndpoints
 
         var now = time.GetUtcNowForStorage();
         var before = CandidateContracts.Availability(candidate);
+        var emailBefore = candidate.Email;
         CandidateInputRules.Apply(candidate, input, DateOnly.FromDateTime(now.UtcDateTime));
         candidate.UpdatedAt = now;
         db.Publish(new CandidateProfileChanged(candidate.Id, CandidateContracts.Profile(candidate), now), candidate.Id, now);
@@ -114,8 +135,48 @@ public static class ProfileEndpoints
             db.Publish(new CandidateAvailabilityChanged(candidate.Id, CandidateContracts.Availability(candidate), now), candidate.Id, now);
         }
 
-        return await SaveAsync(db, candidate, http, now, cancellationToken);
+        if (candidate.Email is not { } email || email == emailBefore)
+        {
+            return await SaveAsync(db, candidate, http, now, cancellationToken);
+        }
+
+        // A new e-mail: looked up and saved in one transaction (see EmailTakenAsync). Under the execution strategy
+        // (a transaction of our own needs it); a retry keeps the tracked changes, which only a successful save accepts.
+        return await db.Database.CreateExecutionStrategy().ExecuteAsync(
+            async ct =>
+            {
+                await using var transaction = await db.Database.BeginTransactionAsync(ct);
+                if (await EmailTakenAsync(db, email, candidate.Id, ct))
+                {
+                    return DuplicateEmail(email);
+                }
+
+                var saved = await SaveAsync(db, candidate, http, now, ct);
+                if (saved.Result is Ok<CandidateView>)
+                {
+                    await transaction.CommitAsync(ct);
+                }
+
+                return saved;
+            },
+            cancellationToken);
     }
+
+    /// <summary>
+    /// Whether another candidate holds <paramref name="email"/>, asked inside the caller's transaction after taking
+    /// a transaction-scoped advisory lock on the address: two requests claiming the same new address at once are
+    /// serialised, and the second one's lookup (a new snapshot, read committed) sees the first one's row. So even the
+    /// race is answered 409 without PostgreSQL refusing a statement (which EF would log at Error). The unique index
+    /// stays as the last line of defence, for partner intake (its own lookup, its own retry).
+    /// </summary>
+    private static async Task<bool> EmailTakenAsync(CandidatesDbContext db, string email, Guid candidateId, CancellationToken cancellationToken)
+    {
+        await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({EmailLockSpace}, hashtext({email}))", cancellationToken);
+        return await db.Candidates.AnyAsync(c => c.Email == email && c.Id != candidateId, cancellationToken);
+    }
+
+    /// <summary>The first key of the e-mail advisory locks (the second is the address's hash): any fixed number not used by other locks.</summary>
+    private const int EmailLockSpace = 0x0E3A_11;
 
     internal static async Task<Results<Ok<CandidateView>, NotFound, ValidationProblem, ProblemHttpResult>> UpdateAvailabilityAsync(
         Guid id, AvailabilityInput input, CandidatesDbContext db, TimeProvider time, HttpContext http, CancellationToken cancellationToken)

@@ -119,8 +119,10 @@ public sealed partial class OutboxDispatcher<TDbContext>(
             return (0, 0, null);
         }
 
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(PublishTimeout);
+        // Not cut short by the service stopping: a graceful stop lets the batch in flight be confirmed and marked sent
+        // (the bus stops after this dispatcher). Cancelling it would only leave the rows for a resend after the restart,
+        // and MassTransit logs each cancelled send as a fault at Error (S-FAULT).
+        using var timeout = new CancellationTokenSource(PublishTimeout, timeProvider);
         // The batch holds at most one row per aggregate, so its rows can be in flight together: the broker
         // confirms them as a group instead of one round trip each.
         var publishes = new List<(OutboxMessage Row, Task Publish)>(batch.Count);

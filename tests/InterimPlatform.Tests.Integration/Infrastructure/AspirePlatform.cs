@@ -6,6 +6,7 @@ using InterimPlatform.AppHost;
 using InterimPlatform.Hosting.NativeServers;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Npgsql;
 
 namespace InterimPlatform.Tests.Integration.Infrastructure;
@@ -34,6 +35,9 @@ public sealed class AspirePlatform : IAsyncLifetime
 
     public DistributedApplication App => _app ?? throw new InvalidOperationException("Not started.");
 
+    /// <summary>Every Error and Critical entry of the services' consoles, the servers' and the AppHost's, from the first start on.</summary>
+    public ErrorLogEntries ErrorLogs { get; } = new();
+
     /// <summary>The dashboard's login link, as the AppHost prints it.</summary>
     public string DashboardLoginUrl => $"http://localhost:{DashboardPort}/login?t={App.Services.GetRequiredService<IConfiguration>()["AppHost:BrowserToken"]}";
 
@@ -51,7 +55,10 @@ public sealed class AspirePlatform : IAsyncLifetime
             ],
             (options, _) => options.DisableDashboard = false,
             timeout.Token);
+        builder.Services.AddLogging(logging => logging.AddProvider(ErrorLogs));
         _app = await builder.BuildAsync(timeout.Token);
+        // Before the start: a resource's first lines are kept for a watch that begins later, but not without limit.
+        ErrorLogs.Watch(_app, Resources);
         await _app.StartAsync(timeout.Token);
         await WaitUntilHealthyAsync(Services, timeout.Token);
     }
@@ -121,6 +128,8 @@ public sealed class AspirePlatform : IAsyncLifetime
             await _app.StopAsync();
             await _app.DisposeAsync();
         }
+
+        ErrorLogs.Dispose();
 
         try
         {

@@ -11,6 +11,7 @@ using InterimPlatform.Messaging.Outbox;
 using InterimPlatform.Tests.Integration.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using RabbitMQ.Client;
 
 namespace InterimPlatform.Tests.Integration.Services;
@@ -19,6 +20,7 @@ namespace InterimPlatform.Tests.Integration.Services;
 public sealed class CandidatesServiceTests(PlatformServers servers) : IAsyncLifetime
 {
     private const string RegisteredExchange = "InterimPlatform.Contracts.Candidates.V1:CandidateRegistered";
+    private readonly CapturedLogs _logs = new();
     private ServiceHost<CandidatesDbContext> _service = null!;
     private HttpClient _client = null!;
 
@@ -28,9 +30,36 @@ public sealed class CandidatesServiceTests(PlatformServers servers) : IAsyncLife
         {
             ["ConnectionStrings:candidatesdb"] = await servers.CreateDatabaseAsync("candidates"),
             ["ConnectionStrings:messaging"] = servers.MessagingConnectionString,
-        });
+        },
+        services => services.AddSingleton<ILoggerProvider>(_logs));
         await _service.WaitUntilHealthyAsync();
         _client = _service.CreateClient();
+    }
+
+    [Fact]
+    public async Task A_duplicate_email_is_answered_409_and_logs_no_error_from_a_fresh_database_on_even_in_a_race()
+    {
+        var first = await _client.PostAsJsonAsync("/api/candidates", CandidateSamples.Cfo("Lars Holm", "lars.holm@example.no", "NO"));
+        Assert.Equal(HttpStatusCode.Created, first.StatusCode);
+        var again = await _client.PostAsJsonAsync("/api/candidates", CandidateSamples.Cfo("Lars Holm (again)", " LARS.HOLM@example.no ", "NO"));
+        var other = await _client.PostAsJsonAsync("/api/candidates", CandidateSamples.Cfo("Nils Holm", "nils.holm@example.no", "NO"));
+        using var update = new HttpRequestMessage(HttpMethod.Put, other.Headers.Location) { Content = JsonContent.Create(CandidateSamples.Cfo("Nils Holm", "lars.holm@example.no", "NO")) };
+        update.Headers.IfMatch.Add(other.Headers.ETag!);
+        var takenByUpdate = await _client.SendAsync(update);
+        // The race: the same new address registered by several requests at once; exactly one is stored.
+        var race = await Task.WhenAll(Enumerable.Range(0, 6).Select(i =>
+            _client.PostAsJsonAsync("/api/candidates", CandidateSamples.Cfo($"Racer {i}", "racer@example.no", "NO"))));
+
+        Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, takenByUpdate.StatusCode);
+        Assert.Equal("application/problem+json", takenByUpdate.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(1, race.Count(r => r.StatusCode == HttpStatusCode.Created));
+        Assert.Equal(5, race.Count(r => r.StatusCode == HttpStatusCode.Conflict));
+        using var renamed = new HttpRequestMessage(HttpMethod.Put, other.Headers.Location) { Content = JsonContent.Create(CandidateSamples.Cfo("Nils Holm", "nils.holm@holm.no", "NO")) };
+        renamed.Headers.IfMatch.Add(other.Headers.ETag!);
+        Assert.Equal(HttpStatusCode.OK, (await _client.SendAsync(renamed)).StatusCode);
+        // Everything since the service started: the migrations of a fresh database, the bus starting, the refusals.
+        Assert.True(_logs.Errors.Count == 0, string.Join(Environment.NewLine, _logs.Errors));
     }
 
     [Fact]
