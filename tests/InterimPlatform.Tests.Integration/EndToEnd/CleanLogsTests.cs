@@ -74,6 +74,11 @@ public sealed class CleanLogsTests(ITestOutputHelper output) : IAsyncLifetime
         await Expect("a client without a name", recruiter.PostAsync("/api/engagements/clients", Json("""{"name": 7}""")), HttpStatusCode.BadRequest);
         await Expect("an engagement as an array", recruiter.PostAsync("/api/engagements", Json("[]")), HttpStatusCode.BadRequest);
         await Expect("a ranking of null", recruiter.PostAsync("/api/matching/rankings", Json("null")), HttpStatusCode.BadRequest);
+        // A NUL is refused before PostgreSQL sees it (which would log the refused statement at Error), in text and in
+        // a field stored as JSON, in a body and in a query string.
+        await Expect("a NUL in a name", recruiter.PostAsync("/api/candidates", Json(Replace(CandidateSamples.Cfo(), "fullName", "Astrid\u0000Berg"))), HttpStatusCode.BadRequest);
+        await Expect("a NUL in a client's name", recruiter.PostAsync("/api/engagements/clients", Json("""{"name": "Nordic\u0000Steel"}""")), HttpStatusCode.BadRequest);
+        await Expect("a NUL in a search", recruiter.GetAsync("/api/candidates?q=cfo%00"), HttpStatusCode.BadRequest);
 
         // Unknown ids.
         var unknown = Guid.NewGuid();
