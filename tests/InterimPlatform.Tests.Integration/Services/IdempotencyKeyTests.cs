@@ -2,8 +2,11 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using InterimPlatform.Candidates.Data;
+using InterimPlatform.Contracts.Matching.V1;
 using InterimPlatform.Engagements.Clients;
 using InterimPlatform.Engagements.Data;
+using InterimPlatform.Matching.Data;
+using InterimPlatform.Matching.Shortlists;
 using InterimPlatform.Messaging.Idempotency;
 using InterimPlatform.Tests.Integration.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
@@ -254,6 +257,37 @@ public sealed class IdempotencyKeyTests(PlatformServers servers) : IAsyncLifetim
         await connection.OpenAsync();
         await using var count = new NpgsqlCommand("SELECT count(*) FROM candidates", connection);
         Assert.Equal(1L, await count.ExecuteScalarAsync());
+    }
+
+    [Fact]
+    public async Task A_ranking_which_runs_its_own_transaction_joins_the_keys_and_is_stored_once()
+    {
+        var database = await servers.CreateDatabaseAsync("idemmatch");
+        var matching = new ServiceHost<MatchingDbContext>(new Dictionary<string, string>
+        {
+            ["ConnectionStrings:matchingdb"] = database,
+            ["ConnectionStrings:messaging"] = servers.MessagingConnectionString,
+        });
+        _hosts.Add(matching);
+        await matching.WaitUntilHealthyAsync();
+        var client = matching.CreateClient();
+        var start = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(14);
+        var brief = new MatchBrief(
+            "crisis", "senior-management", "finance", "manufacturing", "DE", false,
+            [new LanguageRequirement("de", "professional")], ["restructuring"], ["ifrs"], start, 26, 5, new DayRateBudget(1200, 1600, "EUR"));
+        var key = Guid.NewGuid().ToString();
+
+        var first = await SendAsync(client, "/api/matching/rankings", key, new RankingRequestBody(brief, 10));
+        var retry = await SendAsync(client, "/api/matching/rankings", key, new RankingRequestBody(brief, 10));
+        var plain = await client.PostAsJsonAsync("/api/matching/rankings", new RankingRequestBody(brief, 10));
+
+        Assert.Equal(HttpStatusCode.Created, first.StatusCode);
+        Assert.Equal(first.Headers.Location, retry.Headers.Location);
+        Assert.Equal(HttpStatusCode.Created, plain.StatusCode);
+        await using var connection = new NpgsqlConnection(database);
+        await connection.OpenAsync();
+        await using var count = new NpgsqlCommand("SELECT count(*) FROM shortlists", connection);
+        Assert.Equal(2L, await count.ExecuteScalarAsync());
     }
 
     [Fact]
