@@ -81,12 +81,12 @@ public sealed class GatewayReplicaTests(PlatformServers servers) : IAsyncLifetim
         var client = _gateway.CreateClient();
         client.DefaultRequestHeaders.Authorization = null;
         client.DefaultRequestHeaders.Add("X-Api-Key", RecruiterKey);
-        var keys = Enumerable.Range(0, 10).Select(_ => $"\"{Guid.NewGuid()}\"").ToList();
+        var keys = Enumerable.Range(0, 10).Select(_ => (string?)$"\"{Guid.NewGuid()}\"").ToList();
 
         foreach (var key in keys)
         {
             using var request = new HttpRequestMessage(HttpMethod.Post, "/api/matching/echo") { Content = new StringContent("{}", Encoding.UTF8, "application/json") };
-            request.Headers.TryAddWithoutValidation("Idempotency-Key", key);
+            request.Headers.TryAddWithoutValidation("Idempotency-Key", key!);
             using var response = await client.SendAsync(request);
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         }
