@@ -342,8 +342,12 @@ public sealed class BenchPlatform : IAsyncDisposable
             : null;
 
     /// <summary>What the AppHost reports on: not the parameters, the dashboard, or the hidden helpers Aspire adds.</summary>
+    /// <summary>
+    /// The resources the platform waits for. Not an error queue's: it watches a queue (shown only while the queue
+    /// holds messages, "Empty" otherwise) and never turns healthy while the queue is empty.
+    /// </summary>
     private static bool IsShown(IResource resource) =>
-        resource is not ParameterResource
+        resource is not ParameterResource and not InterimPlatform.AppHost.Operations.ErrorQueueResource
         && !resource.Name.StartsWith("aspire-dashboard", StringComparison.Ordinal)
         && !resource.Name.EndsWith("-rebuilder", StringComparison.Ordinal);
 
