@@ -46,7 +46,7 @@ internal sealed partial class DatabaseUnavailableExceptionHandler(IProblemDetail
                 Title = "The service's database is unavailable.",
                 Detail = outcome == NotApplied
                     ? "Nothing was changed. Retry the request shortly."
-                    : "The connection to the database broke while the request was being processed: it may or may not have been applied. Check before repeating a request that creates something.",
+                    : "The connection to the database broke while the request was being processed: it may or may not have been applied. Repeat a request that creates something only with the same Idempotency-Key (or check first).",
                 Extensions = { ["outcome"] = outcome },
             },
         });

@@ -19,13 +19,25 @@ internal sealed record ApiWrite(string Kind, string Key)
     public int Attempts { get; set; }
 
     public string? LastFailure { get; set; }
+
+    /// <summary>The <c>Idempotency-Key</c> sent with every attempt of a create: one per logical create.</summary>
+    public string? IdempotencyKey { get; set; }
+
+    /// <summary>Not acknowledged, and an attempt may have been applied: the client cannot tell whether it exists.</summary>
+    public bool OutcomeUnknown { get; set; }
+
+    /// <summary>Whether this write creates something (and so carries an <c>Idempotency-Key</c>).</summary>
+    public bool IsCreate => Kind.EndsWith(" created", StringComparison.Ordinal);
 }
 
 /// <summary>
 /// API writes through the gateway, as a careful client makes them. A write is retried when retrying is safe:
 /// after a 429 or a 503 that says nothing was changed, after a refused connection (nothing was sent),
 /// and, for writes that carry their own identity (a candidate's unique e-mail, a state transition), after any
-/// failure; there a 409 on a retry means the earlier attempt was applied.
+/// failure; there a 409 on a retry means the earlier attempt was applied. Every create carries an
+/// <c>Idempotency-Key</c> of its own and is retried with the same key whenever its outcome is unknown (a 503 with
+/// <c>outcome: unknown</c>, any 5xx, a timeout, a broken connection) or its first attempt is still running (409):
+/// the platform answers a retry of an applied create with the first answer, so no create stays unknown.
 /// </summary>
 internal sealed class ApiWrites(HttpClient gateway, string run)
 {
@@ -157,6 +169,11 @@ internal sealed class ApiWrites(HttpClient gateway, string run)
     private async Task<ApiWrite> SendAsync(ApiWrite write, HttpMethod method, string path, JsonObject body, bool conflictMeansApplied, CancellationToken cancellationToken)
     {
         _writes.Enqueue(write);
+        if (write.IsCreate)
+        {
+            write.IdempotencyKey ??= Guid.NewGuid().ToString();
+        }
+
         var ambiguous = false;
         while (write.Attempts < 30)
         {
@@ -166,11 +183,17 @@ internal sealed class ApiWrites(HttpClient gateway, string run)
             try
             {
                 using var request = new HttpRequestMessage(method, path) { Content = JsonContent.Create(body) };
+                if (write.IdempotencyKey is { } key)
+                {
+                    request.Headers.Add("Idempotency-Key", key);
+                }
+
                 using var response = await gateway.SendAsync(request, cancellationToken);
                 if (response.IsSuccessStatusCode)
                 {
                     _latencies.Enqueue(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
                     write.Acknowledged = true;
+                    write.OutcomeUnknown = false;
                     if (response.StatusCode == HttpStatusCode.Created && (await response.Content.ReadFromJsonAsync<JsonElement>(Json, cancellationToken)).TryGetProperty("id", out var id))
                     {
                         write.Id = id.GetGuid();
@@ -182,6 +205,7 @@ internal sealed class ApiWrites(HttpClient gateway, string run)
                 if (response.StatusCode == HttpStatusCode.Conflict && conflictMeansApplied && ambiguous)
                 {
                     write.Acknowledged = true; // the earlier attempt was applied
+                    write.OutcomeUnknown = false;
                     return write;
                 }
 
@@ -190,8 +214,11 @@ internal sealed class ApiWrites(HttpClient gateway, string run)
                 // A 503 whose database connection broke mid-request says "outcome": "unknown": it may have been applied.
                 var nothingChanged = response.StatusCode == HttpStatusCode.TooManyRequests
                     || (response.StatusCode == HttpStatusCode.ServiceUnavailable && !answer.Contains("\"outcome\":\"unknown\"", StringComparison.Ordinal));
-                retry = nothingChanged || (conflictMeansApplied && (int)response.StatusCode >= 500);
-                ambiguous |= !nothingChanged;
+                // With a key: a 5xx was not kept, so the retry runs (or finds the applied create and replays it); a 409
+                // for the key means the first attempt is still running, and a retry soon gets its answer.
+                var keyInFlight = write.IdempotencyKey is not null && response.StatusCode == HttpStatusCode.Conflict && answer.Contains("still being processed", StringComparison.Ordinal);
+                retry = nothingChanged || keyInFlight || ((conflictMeansApplied || write.IdempotencyKey is not null) && (int)response.StatusCode >= 500);
+                ambiguous |= !nothingChanged && !keyInFlight;
             }
             catch (HttpRequestException e) when (e.InnerException is SocketException { SocketErrorCode: SocketError.ConnectionRefused })
             {
@@ -201,10 +228,11 @@ internal sealed class ApiWrites(HttpClient gateway, string run)
             catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
             {
                 write.LastFailure = e.Message;
-                retry = conflictMeansApplied;
+                retry = conflictMeansApplied || write.IdempotencyKey is not null;
                 ambiguous = true;
             }
 
+            write.OutcomeUnknown = ambiguous;
             if (!retry)
             {
                 return write;

@@ -171,7 +171,16 @@ foreach (var f in faults.Outcomes)
 
 var lost = tallies.Sum(t => t.Lost);
 var duplicated = tallies.Sum(t => t.Duplicated);
+// A create the client could not learn the outcome of, even retrying with its Idempotency-Key: to a real client it is
+// as bad as a lost one (it may exist, and nothing names it).
+var unknownCreates = writes.Writes.Count(w => w.IsCreate && w.OutcomeUnknown);
+if (unknownCreates > 0)
+{
+    checker.Problems.Add($"{unknownCreates} create(s) ended with their outcome unknown to the client: {writes.Writes.First(w => w.IsCreate && w.OutcomeUnknown).LastFailure}");
+}
+
 Console.WriteLine();
+Console.WriteLine($"unknown creates: {unknownCreates} (not acknowledged and possibly applied, after retries with the same Idempotency-Key)");
 Console.WriteLine($"faults injected: {faults.Outcomes.Count}; lost: {lost}; duplicated: {duplicated}; other problems: {checker.Problems.Count}");
 foreach (var problem in checker.Problems)
 {

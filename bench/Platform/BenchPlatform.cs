@@ -301,10 +301,7 @@ public sealed class BenchPlatform : IAsyncDisposable
         {
             await app.StartAsync(timeout.Token);
             var model = app.Services.GetRequiredService<DistributedApplicationModel>();
-            // Not the error queues: they are monitors of their service's queues (hidden while empty, never started), not
-            // something the platform waits for.
-            await Task.WhenAll(model.Resources.Where(r => IsShown(r) && r is not InterimPlatform.AppHost.Operations.ErrorQueueResource)
-                .Select(r => app.ResourceNotifications.WaitForResourceHealthyAsync(r.Name, timeout.Token)));
+            await Task.WhenAll(model.Resources.Where(IsShown).Select(r => app.ResourceNotifications.WaitForResourceHealthyAsync(r.Name, timeout.Token)));
             var running = new BenchPlatform(app, options, state, gatewayPort, options.Dashboard ? dashboardPort : null);
             Console.WriteLine($"Platform healthy in {started.Elapsed.TotalSeconds:0.0} s: {string.Join(", ", running.Resources)}");
             return running;
@@ -344,9 +341,12 @@ public sealed class BenchPlatform : IAsyncDisposable
             ? Convert.ToInt32(pid, CultureInfo.InvariantCulture)
             : null;
 
-    /// <summary>What the AppHost reports on: not the parameters, the dashboard, or the hidden helpers Aspire adds.</summary>
+    /// <summary>
+    /// The resources the platform waits for and reports on: not the parameters, the dashboard, the hidden helpers
+    /// Aspire adds, or the error queues (each watches a queue, "Empty" while it is, and never turns healthy then).
+    /// </summary>
     private static bool IsShown(IResource resource) =>
-        resource is not ParameterResource
+        resource is not ParameterResource and not InterimPlatform.AppHost.Operations.ErrorQueueResource
         && !resource.Name.StartsWith("aspire-dashboard", StringComparison.Ordinal)
         && !resource.Name.EndsWith("-rebuilder", StringComparison.Ordinal);
 

@@ -6,6 +6,7 @@ using InterimPlatform.Candidates.Profiles;
 using InterimPlatform.Candidates.Search;
 using InterimPlatform.Candidates.Vetting;
 using InterimPlatform.Messaging;
+using InterimPlatform.Messaging.Idempotency;
 using InterimPlatform.Messaging.Operations;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -13,6 +14,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddGatewayTrust();
 builder.AddServiceDbContext<CandidatesDbContext>("candidatesdb");
+builder.AddIdempotencyKeys<CandidatesDbContext>();
 builder.AddServiceMessaging<CandidatesDbContext>("candidates", bus =>
 {
     bus.AddConsumer<CandidatePlacedConsumer>();

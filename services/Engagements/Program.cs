@@ -6,6 +6,7 @@ using InterimPlatform.Engagements.Privacy;
 using InterimPlatform.Engagements.Shortlisting;
 using InterimPlatform.Engagements.Sla;
 using InterimPlatform.Messaging;
+using InterimPlatform.Messaging.Idempotency;
 using InterimPlatform.Messaging.Operations;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -13,6 +14,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddGatewayTrust();
 builder.AddServiceDbContext<EngagementsDbContext>("engagementsdb");
+builder.AddIdempotencyKeys<EngagementsDbContext>();
 builder.AddServiceMessaging<EngagementsDbContext>("engagements", bus =>
 {
     bus.AddConsumer<ShortlistProducedConsumer>();

@@ -4,6 +4,7 @@ using InterimPlatform.Matching.Pool;
 using InterimPlatform.Matching.Ranking;
 using InterimPlatform.Matching.Shortlists;
 using InterimPlatform.Messaging;
+using InterimPlatform.Messaging.Idempotency;
 using InterimPlatform.Messaging.Operations;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -11,6 +12,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddGatewayTrust();
 builder.AddServiceDbContext<MatchingDbContext>("matchingdb");
+builder.AddIdempotencyKeys<MatchingDbContext>();
 
 var weightsSection = builder.Configuration.GetSection("Matching:Weights");
 var weights = weightsSection.Exists() ? weightsSection.Get<RankingWeights>() ?? RankingWeights.Standard : RankingWeights.Standard;

@@ -286,4 +286,37 @@ public static class UnitOfWork
             },
             cancellationToken);
     }
+
+    /// <summary>
+    /// Begins a transaction, or joins the one already open on the context: a request made with an
+    /// <c>Idempotency-Key</c> runs whole in one transaction, which also stores its answer (see
+    /// <c>Idempotency.IdempotencyFilter</c>), so committing is then that transaction's owner's to do and the joined
+    /// handle's commit does nothing.
+    /// </summary>
+    public static async Task<IDbContextTransaction> BeginOrJoinTransactionAsync(this DbContext db, CancellationToken cancellationToken) =>
+        db.Database.CurrentTransaction is { } open
+            ? new JoinedTransaction(open)
+            : await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+
+    /// <summary>A transaction someone else began: commit and dispose are theirs; a rollback undoes it for everyone.</summary>
+    private sealed class JoinedTransaction(IDbContextTransaction outer) : IDbContextTransaction
+    {
+        public Guid TransactionId => outer.TransactionId;
+
+        public void Commit()
+        {
+        }
+
+        public Task CommitAsync(CancellationToken cancellationToken = default) => Task.CompletedTask;
+
+        public void Rollback() => outer.Rollback();
+
+        public Task RollbackAsync(CancellationToken cancellationToken = default) => outer.RollbackAsync(cancellationToken);
+
+        public void Dispose()
+        {
+        }
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
 }

@@ -5,6 +5,7 @@ using InterimPlatform.Candidates.Privacy;
 using InterimPlatform.Candidates.Profiles;
 using InterimPlatform.Candidates.Vetting;
 using InterimPlatform.Messaging;
+using InterimPlatform.Messaging.Idempotency;
 using InterimPlatform.Messaging.Outbox;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
@@ -110,6 +111,7 @@ public sealed class CandidatesDbContext(DbContextOptions<CandidatesDbContext> op
         });
 
         modelBuilder.AddOutboxAndInbox();
+        modelBuilder.AddIdempotentRequests();
     }
 }
 

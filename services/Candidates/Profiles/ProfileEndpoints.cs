@@ -1,6 +1,7 @@
 using InterimPlatform.Candidates.Data;
 using InterimPlatform.Contracts.Candidates.V1;
 using InterimPlatform.Messaging;
+using InterimPlatform.Messaging.Idempotency;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
@@ -14,6 +15,7 @@ public static class ProfileEndpoints
         var candidates = app.MapGroup("/api/candidates").WithTags("Candidates");
 
         candidates.MapPost("/", RegisterAsync)
+            .WithIdempotency()
             .WithName("RegisterCandidate")
             .WithSummary("Register a candidate")
             .WithDescription("Adds a person to the pool (vetting starts at sourced) and publishes CandidateRegistered. The response's ETag is the version to send in If-Match when updating.");

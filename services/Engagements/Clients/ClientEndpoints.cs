@@ -1,5 +1,6 @@
 using InterimPlatform.Engagements.Data;
 using InterimPlatform.Messaging;
+using InterimPlatform.Messaging.Idempotency;
 using InterimPlatform.Messaging.Outbox;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -24,10 +25,10 @@ public static class ClientEndpoints
     public static IEndpointRouteBuilder MapClientEndpoints(this IEndpointRouteBuilder app)
     {
         var clients = app.MapGroup("/api/engagements/clients").WithTags("Clients");
-        clients.MapPost("/", CreateAsync).WithName("CreateClient").WithSummary("Register a client organisation");
+        clients.MapPost("/", CreateAsync).WithIdempotency().WithName("CreateClient").WithSummary("Register a client organisation");
         clients.MapGet("/", ListAsync).WithName("ListClients").WithSummary("Clients by name");
         clients.MapGet("/{id:guid}", GetAsync).WithName("GetClient").WithSummary("A client with its contacts");
-        clients.MapPost("/{id:guid}/contacts", AddContactAsync).WithName("AddClientContact")
+        clients.MapPost("/{id:guid}/contacts", AddContactAsync).WithIdempotency().WithName("AddClientContact")
             .WithSummary("Add a contact to a client")
             .WithDescription("A contact with authority can be named sponsor of the client's engagements.");
         return app;

@@ -2,6 +2,7 @@ using InterimPlatform.Engagements.Clients;
 using InterimPlatform.Engagements.Desk;
 using InterimPlatform.Engagements.Privacy;
 using InterimPlatform.Messaging;
+using InterimPlatform.Messaging.Idempotency;
 using InterimPlatform.Messaging.Outbox;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
@@ -67,6 +68,7 @@ public sealed class EngagementsDbContext(DbContextOptions<EngagementsDbContext> 
             erased.Property(e => e.CandidateId).ValueGeneratedNever();
         });
         modelBuilder.AddOutboxAndInbox();
+        modelBuilder.AddIdempotentRequests();
     }
 }
 

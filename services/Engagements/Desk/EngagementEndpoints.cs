@@ -4,6 +4,7 @@ using InterimPlatform.Engagements.Data;
 using InterimPlatform.Engagements.Placement;
 using InterimPlatform.Engagements.Shortlisting;
 using InterimPlatform.Engagements.Sla;
+using InterimPlatform.Messaging.Idempotency;
 using InterimPlatform.Messaging.Outbox;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -29,7 +30,7 @@ public static class EngagementEndpoints
     {
         var engagements = app.MapGroup("/api/engagements").WithTags("Engagements");
 
-        engagements.MapPost("/", CreateAsync).WithName("CreateEngagement")
+        engagements.MapPost("/", CreateAsync).WithIdempotency().WithName("CreateEngagement")
             .WithSummary("Open a draft engagement for a client")
             .Produces<EngagementView>(StatusCodes.Status201Created).ProducesValidationProblem();
 

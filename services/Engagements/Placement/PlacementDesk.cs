@@ -3,6 +3,7 @@ using InterimPlatform.Contracts.Engagements.V1;
 using InterimPlatform.Engagements.Data;
 using InterimPlatform.Engagements.Desk;
 using InterimPlatform.Engagements.Shortlisting;
+using InterimPlatform.Messaging.Idempotency;
 using InterimPlatform.Messaging.Outbox;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -65,7 +66,7 @@ public static class PlacementDesk
             .WithSummary("Start the engagement with its shadow manager (placed → active); the two-week diagnostic milestone and the review schedule begin"));
         Action(engagements.MapPost("/{id:guid}/diagnostic", DiagnoseAsync).WithName("CompleteDiagnostic")
             .WithSummary("Record the findings of the two-week diagnostic"));
-        Action(engagements.MapPost("/{id:guid}/reviews", ReviewAsync).WithName("RecordProgressReview")
+        Action(engagements.MapPost("/{id:guid}/reviews", ReviewAsync).WithIdempotency().WithName("RecordProgressReview")
             .WithSummary("Record a progress review: attendees, date, ratings, notes; the next one is due a review interval later"));
         Action(engagements.MapPost("/{id:guid}/replacement", ReplaceAsync).WithName("OpenReplacement")
             .WithSummary("No-cost replacement: end the current placement, exclude its interim, restart shortlisting and the SLA clock")

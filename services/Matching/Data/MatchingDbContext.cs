@@ -4,6 +4,7 @@ using InterimPlatform.Matching.Pool;
 using InterimPlatform.Matching.Ranking;
 using InterimPlatform.Matching.Shortlists;
 using InterimPlatform.Messaging;
+using InterimPlatform.Messaging.Idempotency;
 using InterimPlatform.Messaging.Outbox;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
@@ -89,6 +90,7 @@ public sealed class MatchingDbContext(DbContextOptions<MatchingDbContext> option
         });
 
         modelBuilder.AddOutboxAndInbox();
+        modelBuilder.AddIdempotentRequests();
     }
 }
 

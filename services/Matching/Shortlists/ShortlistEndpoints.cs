@@ -2,6 +2,7 @@ using InterimPlatform.Contracts.Matching.V1;
 using InterimPlatform.Matching.Data;
 using InterimPlatform.Matching.Ranking;
 using InterimPlatform.Messaging;
+using InterimPlatform.Messaging.Idempotency;
 using InterimPlatform.Messaging.Outbox;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -82,6 +83,7 @@ public static class ShortlistEndpoints
         var matching = app.MapGroup("/api/matching").WithTags("Ranking and shortlists");
 
         matching.MapPost("/rankings", RankAsync)
+            .WithIdempotency()
             .WithName("RankPool")
             .WithSummary("Rank the whole pool against a brief")
             .WithDescription("Returns the top N eligible candidates, each with a per-criterion breakdown and its evidence, and how many candidates each hard filter removed. The ranking is stored as an ad-hoc shortlist (201, Location) with its inputs and weights for the audit trail. Rules: docs/matching.md.");
@@ -101,6 +103,7 @@ public static class ShortlistEndpoints
             .WithDescription("The brief and other inputs, the weights version and values, what the hard filters removed, the candidates exactly as ranked with their explanations, and every override in order. Personal fields of erased candidates are gone; their scores remain.");
 
         matching.MapPost("/shortlists/{id:guid}/overrides", OverrideAsync)
+            .WithIdempotency()
             .WithName("OverrideShortlist")
             .WithSummary("Pin or remove a candidate on a shortlist, with a reason")
             .WithDescription("Pinning a candidate Matching did not rank adds them, with their assessment against the brief (including the filter that would have removed them). The latest override per candidate is in force.");
@@ -139,7 +142,7 @@ public static class ShortlistEndpoints
         await db.InUnitOfWorkAsync(
             async ct =>
             {
-                await using var transaction = await db.Database.BeginTransactionAsync(ct);
+                await using var transaction = await db.BeginOrJoinTransactionAsync(ct);
                 await Shortlisting.DropErasedAsync(db, shortlist, ct);
                 db.Shortlists.Add(shortlist);
                 await db.SaveChangesAsync(ct);

@@ -15,6 +15,7 @@ public sealed class GatewayReplicaTests(PlatformServers servers) : IAsyncLifetim
 {
     private const string RecruiterKey = "ipk.replicarecruit.0123456789abcdefghijABCDEFGHIJ";
     private readonly List<string> _received = [];
+    private readonly List<string?> _keys = [];
     private WebApplication _liveReplica = null!;
     private ServiceHost<GatewayDbContext> _gateway = null!;
 
@@ -30,6 +31,7 @@ public sealed class GatewayReplicaTests(PlatformServers servers) : IAsyncLifetim
             lock (_received)
             {
                 _received.Add(body);
+                _keys.Add(request.Headers["Idempotency-Key"].FirstOrDefault());
             }
 
             return Results.Text(body);
@@ -71,6 +73,25 @@ public sealed class GatewayReplicaTests(PlatformServers servers) : IAsyncLifetim
         Assert.All(answers, a => Assert.Equal(HttpStatusCode.OK, a.Status));
         Assert.Equal(bodies, answers.Select(a => a.Body));
         Assert.Equal(bodies, _received); // each body arrived once, whole
+    }
+
+    [Fact]
+    public async Task The_Idempotency_Key_header_reaches_the_service_as_sent_also_after_a_failover()
+    {
+        var client = _gateway.CreateClient();
+        client.DefaultRequestHeaders.Authorization = null;
+        client.DefaultRequestHeaders.Add("X-Api-Key", RecruiterKey);
+        var keys = Enumerable.Range(0, 10).Select(_ => (string?)$"\"{Guid.NewGuid()}\"").ToList();
+
+        foreach (var key in keys)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/matching/echo") { Content = new StringContent("{}", Encoding.UTF8, "application/json") };
+            request.Headers.TryAddWithoutValidation("Idempotency-Key", key!);
+            using var response = await client.SendAsync(request);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        Assert.Equal(keys, _keys); // each once, unchanged: the failover resends a request that never arrived, with its key
     }
 
     public async Task DisposeAsync()
