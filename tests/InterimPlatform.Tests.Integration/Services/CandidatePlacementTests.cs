@@ -35,7 +35,7 @@ public sealed class CandidatePlacementTests(PlatformServers servers) : IAsyncLif
         _service = new ServiceHost<CandidatesDbContext>(new Dictionary<string, string>
         {
             ["ConnectionStrings:candidatesdb"] = await servers.CreateDatabaseAsync("candidates"),
-            ["ConnectionStrings:messaging"] = servers.MessagingConnectionString,
+            ["ConnectionStrings:messaging"] = servers.ServiceMessagingConnectionString("candidates"),
         });
         await _service.WaitUntilHealthyAsync();
         _client = _service.CreateClient();

@@ -41,7 +41,7 @@ public sealed class EngagementsServiceTests(PlatformServers servers) : IAsyncLif
             new Dictionary<string, string>
             {
                 ["ConnectionStrings:engagementsdb"] = _database,
-                ["ConnectionStrings:messaging"] = servers.MessagingConnectionString,
+                ["ConnectionStrings:messaging"] = servers.ServiceMessagingConnectionString("engagements"),
             },
             services => services.AddSingleton<TimeProvider>(_clock));
         await _service.WaitUntilHealthyAsync();

@@ -292,7 +292,7 @@ public sealed class MatchingRankingTests(PlatformServers servers) : IAsyncLifeti
         _service = new ServiceHost<MatchingDbContext>(new Dictionary<string, string>
         {
             ["ConnectionStrings:matchingdb"] = _database,
-            ["ConnectionStrings:messaging"] = servers.MessagingConnectionString,
+            ["ConnectionStrings:messaging"] = servers.ServiceMessagingConnectionString("matching"),
         });
         await _service.WaitUntilHealthyAsync();
         _bus = _service.Services.GetRequiredService<IBus>();

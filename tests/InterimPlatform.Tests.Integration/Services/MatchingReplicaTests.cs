@@ -179,7 +179,7 @@ public sealed class MatchingReplicaTests(PlatformServers servers) : IAsyncLifeti
         var replica = new ServiceHost<MatchingDbContext>(new Dictionary<string, string>
         {
             ["ConnectionStrings:matchingdb"] = _database,
-            ["ConnectionStrings:messaging"] = servers.MessagingConnectionString,
+            ["ConnectionStrings:messaging"] = servers.ServiceMessagingConnectionString("matching"),
         });
         await replica.WaitUntilHealthyAsync();
         replica.Services.GetRequiredService<IBus>().ConnectConsumeObserver(consumed);

@@ -28,7 +28,7 @@ public sealed class MatchingServiceTests(PlatformServers servers) : IAsyncLifeti
         _service = new ServiceHost<MatchingDbContext>(new Dictionary<string, string>
         {
             ["ConnectionStrings:matchingdb"] = await servers.CreateDatabaseAsync("matching"),
-            ["ConnectionStrings:messaging"] = servers.MessagingConnectionString,
+            ["ConnectionStrings:messaging"] = servers.ServiceMessagingConnectionString("matching"),
         });
         await _service.WaitUntilHealthyAsync();
         _bus = _service.Services.GetRequiredService<IBus>();
