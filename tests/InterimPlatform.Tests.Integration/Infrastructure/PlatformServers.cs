@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
+using MassTransit;
 using InterimPlatform.AppHost;
 using InterimPlatform.Hosting.NativeServers;
 using Microsoft.Extensions.DependencyInjection;
@@ -36,6 +37,11 @@ public sealed class PlatformServers : IAsyncLifetime
         _serviceConnectionStrings.TryGetValue(service, out var uri) ? uri : throw new ArgumentException($"No broker user for '{service}'.", nameof(service));
 
     private readonly Dictionary<string, string> _serviceConnectionStrings = [];
+
+    private OtherServicesBus? _otherServices;
+
+    /// <summary>A bus as the administrator, for tests to publish the events of services they do not host (<see cref="OtherServicesBus"/>).</summary>
+    public IBus OtherServices => (_otherServices ?? throw new InvalidOperationException("Not started.")).Bus;
 
     public static readonly IReadOnlyList<string> Partners = ["globalise", "nordic-interim"];
 
@@ -72,6 +78,7 @@ public sealed class PlatformServers : IAsyncLifetime
 
         _postgres = new TestPostgres(postgres.Resource.Port, postgresPassword);
         _rabbitMQ = new TestRabbitMQ(rabbitMQ.Resource, rabbitPassword);
+        _otherServices = await OtherServicesBus.StartAsync(_rabbitMQ.AmqpUri, timeout.Token);
     }
 
     /// <summary>A new, empty database; each test class gets its own so tests never see each other's rows.</summary>
@@ -84,6 +91,11 @@ public sealed class PlatformServers : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
+        if (_otherServices is not null)
+        {
+            await _otherServices.DisposeAsync();
+        }
+
         if (_app is not null)
         {
             await _app.StopAsync();

@@ -172,7 +172,7 @@ public sealed class DatabaseOutageTests(PlatformServers servers) : IAsyncLifetim
         var index = service.Services.GetRequiredService<CandidateIndex>();
         var candidateId = Guid.NewGuid();
         var messageId = NewId.NextGuid();
-        await bus.Publish(
+        await servers.OtherServices.Publish(
             new CandidateRegistered(
                 candidateId,
                 new CandidateProfile("Before The Outage", "DE", "Hamburg", false, true, false, [], ["executive"], ["finance"], [], [], [], [], null, null),

@@ -160,7 +160,7 @@ public sealed class MatchingServiceTests(PlatformServers servers) : IAsyncLifeti
     private async Task PublishAsync<T>(T message, Guid? messageId = null, int times = 1) where T : class
     {
         var id = messageId ?? NewId.NextGuid();
-        await _bus.Publish(message, context => context.MessageId = id);
+        await servers.OtherServices.Publish(message, context => context.MessageId = id);
         await _consumed.WaitForAsync(id, times, TimeSpan.FromSeconds(30));
     }
 
