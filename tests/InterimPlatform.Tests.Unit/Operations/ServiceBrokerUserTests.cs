@@ -33,10 +33,10 @@ public sealed class ServiceBrokerUserTests
         foreach (var queue in queues)
         {
             // A queue and the exchange of its name: declared, bound (write on the queue, read on its exchange), consumed.
-            Assert.True(Allows(service, queue).All(allowed => allowed), $"{service} may not use its own {queue}");
+            Assert.True(Allows(service, queue) is (true, true, true), $"{service} may not use its own {queue}");
             foreach (var other in Others(service))
             {
-                Assert.True(Allows(other, queue).All(allowed => !allowed), $"{other} may use {service}'s {queue}");
+                Assert.True(Allows(other, queue) is (false, false, false), $"{other} may use {service}'s {queue}");
             }
         }
     }
