@@ -117,6 +117,10 @@ public static class RabbitMQHostingExtensions
             {
                 ResourceType = "BrokerUser",
                 State = KnownResourceStates.Waiting,
+                // Hidden from the dashboard's grid: with these rows shown, the dashboard's error-queue commands stopped
+                // working in the browser test (the Replay confirmation never opened; once the page showed "An unhandled
+                // error has occurred"), for a reason not yet found. The services still wait for the users' health.
+                IsHidden = true,
                 Properties = [new(CustomResourceKnownProperties.Source, $"{builder.Resource.Name}/{userName}")],
             })
             .WithIconName("Person")

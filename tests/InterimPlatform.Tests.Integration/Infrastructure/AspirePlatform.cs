@@ -19,7 +19,7 @@ public sealed class AspirePlatform : IAsyncLifetime
 {
     /// <summary>Every resource the dashboard lists for the platform.</summary>
     public static readonly IReadOnlyList<string> Resources =
-        ["postgres", "candidatesdb", "engagementsdb", "matchingdb", "gatewaydb", "messaging", "messaging-candidates", "messaging-engagements", "messaging-matching", "matching", "candidates", "engagements", "gateway"];
+        ["postgres", "candidatesdb", "engagementsdb", "matchingdb", "gatewaydb", "messaging", "matching", "candidates", "engagements", "gateway"];
 
     private static readonly string[] Services = ["matching", "candidates", "engagements", "gateway"];
     private DistributedApplication? _app;
