@@ -25,11 +25,15 @@ public static partial class PartnerNetworks
 
     /// <summary>The intake and receipts exchanges, the intake queue, each partner's receipts queue, and each partner's user.</summary>
     public static RabbitMQProvisioning Provisioning(IReadOnlyList<string> partnerIds, IReadOnlyDictionary<string, string> passwords) => new(
-        [new RabbitMQExchange(PartnerTopology.IntakeExchange), new RabbitMQExchange(PartnerTopology.ReceiptsExchange)],
+        [
+            new RabbitMQExchange(PartnerTopology.IntakeExchange),
+            new RabbitMQExchange(PartnerTopology.ReceiptsExchange),
+            new RabbitMQExchange(PartnerTopology.IntakeErrorExchange, "fanout"),
+        ],
         // The intake queue exists before Candidates first starts, so nothing a partner sends early is lost.
         [
             new RabbitMQQueue(PartnerTopology.IntakeQueue, PartnerTopology.IntakeExchange),
-            new RabbitMQQueue(PartnerTopology.IntakeErrorQueue),
+            new RabbitMQQueue(PartnerTopology.IntakeErrorQueue, PartnerTopology.IntakeErrorExchange, RoutingKey: ""),
             .. partnerIds.Select(id => new RabbitMQQueue(PartnerTopology.ReceiptsQueue(id), PartnerTopology.ReceiptsExchange, RoutingKey: id)),
         ],
         [.. partnerIds.Select(id => new RabbitMQUser(

@@ -18,7 +18,10 @@ public sealed record PlatformModel(
     IReadOnlyList<IResourceBuilder<ExecutableResource>> Matching,
     IResourceBuilder<ExecutableResource> Gateway)
 {
-    /// <summary>The RabbitMQ administrator: the AppHost's, and for now the services' (each service its own user is still to come).</summary>
+    /// <summary>
+    /// The RabbitMQ administrator: the AppHost's alone (it provisions users and reads the management API for the
+    /// error-queue resources). Each service connects as its own user (<see cref="ServiceBrokerUsers"/>).
+    /// </summary>
     public const string MessagingAdministrator = "interim-admin";
 
     public static PlatformModel Declare(IDistributedApplicationBuilder builder, StateFolder state)
@@ -36,6 +39,11 @@ public sealed record PlatformModel(
         var messaging = builder.AddRabbitMQNode("messaging", MessagingAdministrator, secrets.Parameter("messaging-password"), state.ResourceDirectory("messaging"), configuration.GetValue("Messaging:AmqpPort", 5672))
             .WithProvisioning(PartnerNetworks.Provisioning(partners, PartnerNetworks.Passwords(state, partners)));
 
+        // Each service's own broker user, a child of the node; the service gets it as ConnectionStrings__messaging.
+        var brokerUsers = ServiceBrokerUsers.All.ToDictionary(
+            s => s.Service,
+            s => messaging.AddUser(s.ResourceName, s.UserName, secrets.Parameter($"{s.ResourceName}-password"), s.Permissions));
+
         var signingKey = secrets.Parameter("gateway-signing-key");
 
         // --Replicas=2 runs two instances of each domain service, competing for the same queues; the gateway spreads
@@ -46,20 +54,20 @@ public sealed record PlatformModel(
         var matching = Instances(builder, "matching", replicas, (p, port) => builder.AddServiceProject<Projects.InterimPlatform_Matching>(p, port))
             .Configure(p => p.WithGatewayTrust(signingKey)
                 .WithReference(matchingDb).WaitFor(matchingDb)
-                .WithReference(messaging).WaitFor(messaging));
+                .WithMessaging(brokerUsers["matching"]));
 
         // Candidates publishes what Matching consumes: on a new broker, Matching's queues must be bound before the
         // first event, or that event has nowhere to go.
         var candidates = Instances(builder, "candidates", replicas, (p, port) => builder.AddServiceProject<Projects.InterimPlatform_Candidates>(p, port))
             .Configure(p => p.WithGatewayTrust(signingKey)
                 .WithReference(candidatesDb).WaitFor(candidatesDb)
-                .WithReference(messaging).WaitFor(messaging)
+                .WithMessaging(brokerUsers["candidates"])
                 .WaitFor(matching[0]));
 
         var engagements = Instances(builder, "engagements", replicas, (p, port) => builder.AddServiceProject<Projects.InterimPlatform_Engagements>(p, port))
             .Configure(p => p.WithGatewayTrust(signingKey)
                 .WithReference(engagementsDb).WaitFor(engagementsDb)
-                .WithReference(messaging).WaitFor(messaging));
+                .WithMessaging(brokerUsers["engagements"]));
 
         var developmentKeys = GatewaySecurity.DevelopmentKeys(state);
         var gatewayPort = GatewayPort(configuration);
@@ -105,6 +113,13 @@ internal static class PlatformModelExtensions
 
         return instances;
     }
+
+    /// <summary>
+    /// The broker as <paramref name="user"/>: <c>ConnectionStrings__messaging</c> (the name every service reads) with
+    /// that user's AMQP URI, and a start only once the user exists and can connect.
+    /// </summary>
+    public static IResourceBuilder<ExecutableResource> WithMessaging(this IResourceBuilder<ExecutableResource> builder, IResourceBuilder<RabbitMQUserResource> user) =>
+        builder.WithReference(user, connectionName: "messaging").WaitFor(user);
 
     /// <summary>
     /// Service discovery of every instance (<c>services__{name}__http__0</c>, <c>__1</c>, …, as Aspire gives one

@@ -53,3 +53,30 @@ public sealed record RabbitMQUser(string Name, string Password, string Configure
 
 /// <summary>What to declare on the node at every start (idempotent).</summary>
 public sealed record RabbitMQProvisioning(IReadOnlyList<RabbitMQExchange> Exchanges, IReadOnlyList<RabbitMQQueue> Queues, IReadOnlyList<RabbitMQUser> Users);
+
+/// <summary>
+/// What a broker user may do on the virtual host <c>/</c>: RabbitMQ's three permission patterns (regular expressions
+/// over exchange and queue names): declare and delete (configure), publish to or bind into (write), consume from
+/// or bind from (read).
+/// </summary>
+public sealed record RabbitMQPermissions(string Configure, string Write, string Read);
+
+/// <summary>
+/// A broker user of its own on a <see cref="RabbitMQNodeResource"/>, created (and its password and permissions set)
+/// by the AppHost as the node's administrator once the node is up. Its connection string is the AMQP URI of that
+/// user, so a service referencing it connects as itself rather than as the administrator.
+/// </summary>
+public sealed class RabbitMQUserResource(string name, string userName, RabbitMQNodeResource node, ParameterResource password, RabbitMQPermissions permissions)
+    : Resource(name), IResourceWithParent<RabbitMQNodeResource>, IResourceWithConnectionString, IResourceWithWaitSupport
+{
+    public RabbitMQNodeResource Parent { get; } = node;
+
+    public string UserName { get; } = userName;
+
+    public ParameterResource PasswordParameter { get; } = password;
+
+    public RabbitMQPermissions Permissions { get; } = permissions;
+
+    public ReferenceExpression ConnectionStringExpression =>
+        ReferenceExpression.Create($"amqp://{Uri.EscapeDataString(UserName)}:{PasswordParameter}@127.0.0.1:{Parent.Ports.Amqp.ToString(CultureInfo.InvariantCulture)}");
+}

@@ -15,6 +15,7 @@ using System.Text.RegularExpressions;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
+using InterimPlatform.AppHost;
 using InterimPlatform.Bench.FaultSuite;
 using InterimPlatform.Bench.Platform;
 using InterimPlatform.Hosting.NativeServers;
@@ -58,13 +59,15 @@ await using var platform = await BenchPlatform.StartAsync(new BenchPlatformOptio
 
         var candidatesDb = builder.Resources.OfType<PostgresDatabaseResource>().Single(d => d.Name == "candidatesdb");
         var matchingDb = builder.Resources.OfType<PostgresDatabaseResource>().Single(d => d.Name == "matchingdb");
+        // Candidates' own broker user (the AppHost's), only through the relay.
+        var candidatesBrokerUser = builder.Resources.OfType<RabbitMQUserResource>().Single(u => u.Name == ServiceBrokerUsers.For("candidates").ResourceName);
         foreach (var instance in Instances(builder, "candidates"))
         {
             // Set after the references' own values (environment callbacks run in the order they were added).
             instance.WithEnvironment(async context =>
             {
                 context.EnvironmentVariables["ConnectionStrings__candidatesdb"] = await RelayedAsync(candidatesDb, candidatesDbRelay, context.CancellationToken);
-                var amqp = new UriBuilder((await broker.ConnectionStringExpression.GetValueAsync(context.CancellationToken))!) { Port = candidatesMqRelay.Port };
+                var amqp = new UriBuilder((await candidatesBrokerUser.ConnectionStringExpression.GetValueAsync(context.CancellationToken))!) { Port = candidatesMqRelay.Port };
                 context.EnvironmentVariables["ConnectionStrings__messaging"] = amqp.Uri.ToString().TrimEnd('/');
             });
         }

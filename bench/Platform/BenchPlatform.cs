@@ -137,12 +137,12 @@ public sealed class BenchPlatform : IAsyncDisposable
 
     public int AmqpPort => Messaging.Ports.Amqp;
 
-    /// <summary>The RabbitMQ administrator (the services' user too, for now).</summary>
+    /// <summary>The RabbitMQ administrator (the AppHost's; each service connects as its own user, AppHost/ServiceBrokerUsers.cs).</summary>
     public string MessagingUser => Messaging.UserName;
 
     public string MessagingPassword => Secrets["messaging-password"];
 
-    /// <summary>The administrator's AMQP URI, as the services receive it in <c>ConnectionStrings__messaging</c>.</summary>
+    /// <summary>The administrator's AMQP URI (a service receives its own user's in <c>ConnectionStrings__messaging</c>).</summary>
     public Uri AmqpUri => new($"amqp://{Uri.EscapeDataString(MessagingUser)}:{Uri.EscapeDataString(MessagingPassword)}@127.0.0.1:{AmqpPort.ToString(CultureInfo.InvariantCulture)}");
 
     public Uri ManagementUri => Messaging.ManagementUri;

@@ -94,6 +94,9 @@ public static class ServiceMessagingExtensions
             x.AddConfigureEndpointsCallback((_, queue, endpoint) =>
             {
                 queues.Add(queue);
+                // No Fault<T> events: nothing subscribes to them, and publishing one would need write (and configure)
+                // on MassTransit:Fault--… exchanges outside the service's own names, which its broker user does not have.
+                endpoint.PublishFaults = false;
                 if (quorum && endpoint is IRabbitMqReceiveEndpointConfigurator rabbit)
                 {
                     rabbit.SetQuorumQueue();
@@ -102,6 +105,10 @@ public static class ServiceMessagingExtensions
             configureConsumers?.Invoke(x);
             x.UsingRabbitMq((context, cfg) =>
             {
+                // The bus endpoint's temporary queue (and exchange) under the service's own names: MassTransit's default,
+                // {machine}_{process}_bus_{id}, would fall outside what the service's broker user may declare and read.
+                // Unique per instance, since replicas must not share it.
+                cfg.OverrideDefaultBusEndpointQueueName($"{serviceName}-bus-{Guid.NewGuid():N}");
                 cfg.Host(uri.Host, (ushort)(uri.IsDefaultPort ? 5672 : uri.Port), "/", h =>
                 {
                     h.Username(user);

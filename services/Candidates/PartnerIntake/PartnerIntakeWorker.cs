@@ -71,6 +71,8 @@ public sealed partial class PartnerIntakeWorker(
         await channel.QueueDeclareAsync(PartnerTopology.IntakeQueue, durable: true, exclusive: false, autoDelete: false, cancellationToken: cancellationToken);
         await channel.QueueBindAsync(PartnerTopology.IntakeQueue, PartnerTopology.IntakeExchange, "#", cancellationToken: cancellationToken);
         await channel.QueueDeclareAsync(PartnerTopology.IntakeErrorQueue, durable: true, exclusive: false, autoDelete: false, cancellationToken: cancellationToken);
+        await channel.ExchangeDeclareAsync(PartnerTopology.IntakeErrorExchange, ExchangeType.Fanout, durable: true, cancellationToken: cancellationToken);
+        await channel.QueueBindAsync(PartnerTopology.IntakeErrorQueue, PartnerTopology.IntakeErrorExchange, "", cancellationToken: cancellationToken);
     }
 
     private async Task ConsumeAsync(CancellationToken stoppingToken)
@@ -348,7 +350,7 @@ public sealed partial class PartnerIntakeWorker(
             MessageId = delivery.MessageId,
             Headers = headers,
         };
-        return channel.BasicPublishAsync(string.Empty, PartnerTopology.IntakeErrorQueue, mandatory: true, properties, delivery.Body, cancellationToken).AsTask();
+        return channel.BasicPublishAsync(PartnerTopology.IntakeErrorExchange, string.Empty, mandatory: true, properties, delivery.Body, cancellationToken).AsTask();
     }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Partner intake batch of {Count} messages in {Milliseconds:0.0} ms")]

@@ -11,6 +11,13 @@ public static class PartnerTopology
     public const string IntakeExchange = "partner-intake";
     public const string IntakeQueue = "candidates-partner-intake";
     public const string IntakeErrorQueue = IntakeQueue + "_error";
+
+    /// <summary>
+    /// Where Candidates sends a rejected message on to <see cref="IntakeErrorQueue"/>: a fanout exchange of the queue's
+    /// name bound to it alone (as MassTransit does for its error queues), so Candidates' broker user needs no write on
+    /// the default exchange, which would reach every queue. Internal to the platform; partners never see it.
+    /// </summary>
+    public const string IntakeErrorExchange = IntakeErrorQueue;
     public const string ReceiptsExchange = "partner-receipts";
     public const string SchemaVersion = "1.0";
     public const int MaxMessageBytes = 256 * 1024;

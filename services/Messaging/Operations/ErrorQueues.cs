@@ -265,8 +265,10 @@ public sealed class ErrorQueues(ConnectionFactory factory, ServiceQueues queues,
                             .Where(h => !h.Key.StartsWith(FaultHeaderPrefix, StringComparison.Ordinal) && h.Key != "MT-Reason")
                             .ToDictionary(h => h.Key, h => h.Value),
                     };
-                    // Through the default exchange straight to the queue; with confirms, before the ack below.
-                    await channel.BasicPublishAsync(exchange: "", routingKey: queue.Queue, mandatory: true, basicProperties: properties, body: delivery.Body, cancellationToken).ConfigureAwait(false);
+                    // Through the exchange MassTransit names after its queue and binds to it alone, not the default
+                    // exchange: a service's broker user may write only to its own exchanges, and write on the default
+                    // exchange would reach every queue on the broker. With confirms, before the ack below.
+                    await channel.BasicPublishAsync(exchange: queue.Queue, routingKey: "", mandatory: true, basicProperties: properties, body: delivery.Body, cancellationToken).ConfigureAwait(false);
                 }
 
                 // Once the copy is confirmed the ack must not be skipped because the caller went away: it would leave

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
+using MassTransit;
 using InterimPlatform.AppHost;
 using InterimPlatform.Hosting.NativeServers;
 using Microsoft.Extensions.DependencyInjection;
@@ -24,8 +25,23 @@ public sealed class PlatformServers : IAsyncLifetime
 
     public TestRabbitMQ RabbitMQ => _rabbitMQ ?? throw new InvalidOperationException("Not started.");
 
-    /// <summary>The AMQP URI a service receives as <c>ConnectionStrings__messaging</c>.</summary>
+    /// <summary>The administrator's AMQP URI, for test services of their own (not one of the platform's).</summary>
     public string MessagingConnectionString => RabbitMQ.AmqpUri.ToString().TrimEnd('/');
+
+    /// <summary>
+    /// The AMQP URI <paramref name="service"/> (candidates, engagements, matching) receives as
+    /// <c>ConnectionStrings__messaging</c>: its own broker user with the AppHost's permissions, so the tests that host
+    /// a service also prove it works with no more than those.
+    /// </summary>
+    public string ServiceMessagingConnectionString(string service) =>
+        _serviceConnectionStrings.TryGetValue(service, out var uri) ? uri : throw new ArgumentException($"No broker user for '{service}'.", nameof(service));
+
+    private readonly Dictionary<string, string> _serviceConnectionStrings = [];
+
+    private OtherServicesBus? _otherServices;
+
+    /// <summary>A bus as the administrator, for tests to publish the events of services they do not host (<see cref="OtherServicesBus"/>).</summary>
+    public IBus OtherServices => (_otherServices ?? throw new InvalidOperationException("Not started.")).Bus;
 
     public static readonly IReadOnlyList<string> Partners = ["globalise", "nordic-interim"];
 
@@ -38,19 +54,31 @@ public sealed class PlatformServers : IAsyncLifetime
         var postgresPassword = GeneratedSecret.Create();
         var rabbitPassword = GeneratedSecret.Create();
         var builder = AspireTesting.CreateBuilder(
-            [$"--Parameters:postgres-password={postgresPassword}", $"--Parameters:messaging-password={rabbitPassword}"]);
+            [
+                $"--Parameters:postgres-password={postgresPassword}", $"--Parameters:messaging-password={rabbitPassword}",
+                .. ServiceBrokerUsers.All.Select(s => $"--Parameters:{s.ResourceName}-password={GeneratedSecret.Create()}"),
+            ]);
         var postgres = builder.AddPostgresServer("postgres", builder.AddParameter("postgres-password", secret: true), Path.Combine(_directory, "postgres"))
             .WithEphemeralData();
         var rabbitMQ = builder.AddRabbitMQNode("messaging", "interim-test", builder.AddParameter("messaging-password", secret: true), Path.Combine(_directory, "rabbitmq"))
             .WithProvisioning(PartnerNetworks.Provisioning(Partners, PartnerPasswords));
+        var brokerUsers = ServiceBrokerUsers.All.Select(s => rabbitMQ.AddUser(s.ResourceName, s.UserName, builder.AddParameter($"{s.ResourceName}-password", secret: true), s.Permissions)).ToList();
 
         _app = await builder.BuildAsync(timeout.Token);
         await _app.StartAsync(timeout.Token);
-        await Task.WhenAll(
+        await Task.WhenAll([
             _app.ResourceNotifications.WaitForResourceHealthyAsync("postgres", timeout.Token),
-            _app.ResourceNotifications.WaitForResourceHealthyAsync("messaging", timeout.Token));
+            _app.ResourceNotifications.WaitForResourceHealthyAsync("messaging", timeout.Token),
+            .. brokerUsers.Select(u => _app.ResourceNotifications.WaitForResourceHealthyAsync(u.Resource.Name, timeout.Token))]);
+        foreach (var (service, user) in ServiceBrokerUsers.All.Zip(brokerUsers))
+        {
+            _serviceConnectionStrings[service.Service] = await user.Resource.ConnectionStringExpression.GetValueAsync(timeout.Token)
+                ?? throw new InvalidOperationException($"No connection string for {user.Resource.Name}.");
+        }
+
         _postgres = new TestPostgres(postgres.Resource.Port, postgresPassword);
         _rabbitMQ = new TestRabbitMQ(rabbitMQ.Resource, rabbitPassword);
+        _otherServices = await OtherServicesBus.StartAsync(_rabbitMQ.AmqpUri, timeout.Token);
     }
 
     /// <summary>A new, empty database; each test class gets its own so tests never see each other's rows.</summary>
@@ -63,6 +91,11 @@ public sealed class PlatformServers : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
+        if (_otherServices is not null)
+        {
+            await _otherServices.DisposeAsync();
+        }
+
         if (_app is not null)
         {
             await _app.StopAsync();

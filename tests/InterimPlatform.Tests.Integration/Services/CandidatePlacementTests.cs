@@ -35,7 +35,7 @@ public sealed class CandidatePlacementTests(PlatformServers servers) : IAsyncLif
         _service = new ServiceHost<CandidatesDbContext>(new Dictionary<string, string>
         {
             ["ConnectionStrings:candidatesdb"] = await servers.CreateDatabaseAsync("candidates"),
-            ["ConnectionStrings:messaging"] = servers.MessagingConnectionString,
+            ["ConnectionStrings:messaging"] = servers.ServiceMessagingConnectionString("candidates"),
         });
         await _service.WaitUntilHealthyAsync();
         _client = _service.CreateClient();
@@ -189,7 +189,7 @@ public sealed class CandidatePlacementTests(PlatformServers servers) : IAsyncLif
         var candidate = await RegisterAsync("Karin Holm", null);
         var bad = Completed(candidate.Id) with { Level = "boss", ClientRating = 9 };
 
-        await _bus.Publish(bad);
+        await servers.OtherServices.Publish(bad);
 
         var failed = await Eventually.GetAsync(
             async () => (await _client.GetFromJsonAsync<List<FailedMessage>>("/api/candidates/messaging/error-queues/candidates-assignment-completed/messages?take=50"))!
@@ -282,7 +282,7 @@ public sealed class CandidatePlacementTests(PlatformServers servers) : IAsyncLif
     private async Task PublishAsync<T>(T message, Guid? messageId = null, int times = 1) where T : class
     {
         var id = messageId ?? NewId.NextGuid();
-        await _bus.Publish(message, context => context.MessageId = id);
+        await servers.OtherServices.Publish(message, context => context.MessageId = id);
         await _consumed.WaitForAsync(id, times, TimeSpan.FromSeconds(30));
     }
 

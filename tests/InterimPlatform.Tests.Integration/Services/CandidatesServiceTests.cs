@@ -29,7 +29,7 @@ public sealed class CandidatesServiceTests(PlatformServers servers) : IAsyncLife
         _service = new ServiceHost<CandidatesDbContext>(new Dictionary<string, string>
         {
             ["ConnectionStrings:candidatesdb"] = await servers.CreateDatabaseAsync("candidates"),
-            ["ConnectionStrings:messaging"] = servers.MessagingConnectionString,
+            ["ConnectionStrings:messaging"] = servers.ServiceMessagingConnectionString("candidates"),
         },
         services => services.AddSingleton<ILoggerProvider>(_logs));
         await _service.WaitUntilHealthyAsync();

@@ -172,7 +172,7 @@ public sealed class DatabaseOutageTests(PlatformServers servers) : IAsyncLifetim
         var index = service.Services.GetRequiredService<CandidateIndex>();
         var candidateId = Guid.NewGuid();
         var messageId = NewId.NextGuid();
-        await bus.Publish(
+        await servers.OtherServices.Publish(
             new CandidateRegistered(
                 candidateId,
                 new CandidateProfile("Before The Outage", "DE", "Hamburg", false, true, false, [], ["executive"], ["finance"], [], [], [], [], null, null),
@@ -279,7 +279,7 @@ public sealed class DatabaseOutageTests(PlatformServers servers) : IAsyncLifetim
     private async Task<ServiceHost<CandidatesDbContext>> CandidatesAsync() => await StartAsync(new ServiceHost<CandidatesDbContext>(new Dictionary<string, string>
     {
         ["ConnectionStrings:candidatesdb"] = await _postgres.ConnectionStringAsync("candidates"),
-        ["ConnectionStrings:messaging"] = servers.MessagingConnectionString,
+        ["ConnectionStrings:messaging"] = servers.ServiceMessagingConnectionString("candidates"),
         // Its events stay in its outbox: no other test's Matching is to receive this test's candidates.
         ["Messaging:DispatchOutbox"] = "false",
     }));
@@ -287,14 +287,14 @@ public sealed class DatabaseOutageTests(PlatformServers servers) : IAsyncLifetim
     private async Task<ServiceHost<EngagementsDbContext>> EngagementsAsync() => await StartAsync(new ServiceHost<EngagementsDbContext>(new Dictionary<string, string>
     {
         ["ConnectionStrings:engagementsdb"] = await _postgres.ConnectionStringAsync("engagements"),
-        ["ConnectionStrings:messaging"] = servers.MessagingConnectionString,
+        ["ConnectionStrings:messaging"] = servers.ServiceMessagingConnectionString("engagements"),
         ["Messaging:DispatchOutbox"] = "false",
     }));
 
     private async Task<ServiceHost<MatchingDbContext>> MatchingAsync() => await StartAsync(new ServiceHost<MatchingDbContext>(new Dictionary<string, string>
     {
         ["ConnectionStrings:matchingdb"] = await _postgres.ConnectionStringAsync("matching"),
-        ["ConnectionStrings:messaging"] = servers.MessagingConnectionString,
+        ["ConnectionStrings:messaging"] = servers.ServiceMessagingConnectionString("matching"),
     }));
 
     private async Task<ServiceHost<GatewayDbContext>> GatewayAsync() => await StartAsync(new ServiceHost<GatewayDbContext>(new Dictionary<string, string>

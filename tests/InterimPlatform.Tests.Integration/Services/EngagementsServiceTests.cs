@@ -41,13 +41,13 @@ public sealed class EngagementsServiceTests(PlatformServers servers) : IAsyncLif
             new Dictionary<string, string>
             {
                 ["ConnectionStrings:engagementsdb"] = _database,
-                ["ConnectionStrings:messaging"] = servers.MessagingConnectionString,
+                ["ConnectionStrings:messaging"] = servers.ServiceMessagingConnectionString("engagements"),
             },
             services => services.AddSingleton<TimeProvider>(_clock));
         await _service.WaitUntilHealthyAsync();
         var bus = _service.Services.GetRequiredService<IBus>();
         bus.ConnectConsumeObserver(_consumed);
-        _events = await PublishedEvents.ListenAsync(bus, typeof(MatchRequested), typeof(CandidatePlaced), typeof(PlacementEnded), typeof(AssignmentCompleted), typeof(SlaBreached));
+        _events = await PublishedEvents.ListenAsync(servers.OtherServices, typeof(MatchRequested), typeof(CandidatePlaced), typeof(PlacementEnded), typeof(AssignmentCompleted), typeof(SlaBreached));
         _client = _service.CreateClientAs("recruiter.anna");
     }
 
@@ -395,7 +395,7 @@ public sealed class EngagementsServiceTests(PlatformServers servers) : IAsyncLif
     private async Task PublishAsync<T>(T message) where T : class
     {
         var id = NewId.NextGuid();
-        await _service.Services.GetRequiredService<IBus>().Publish(message, context => context.MessageId = id);
+        await servers.OtherServices.Publish(message, context => context.MessageId = id);
         await _consumed.WaitForAsync(id, 1, TimeSpan.FromSeconds(30));
     }
 

@@ -235,7 +235,7 @@ public sealed class IdempotencyKeyTests(PlatformServers servers) : IAsyncLifetim
             var host = new ServiceHost<CandidatesDbContext>(new Dictionary<string, string>
             {
                 ["ConnectionStrings:candidatesdb"] = database,
-                ["ConnectionStrings:messaging"] = servers.MessagingConnectionString,
+                ["ConnectionStrings:messaging"] = servers.ServiceMessagingConnectionString("candidates"),
             });
             _hosts.Add(host);
             replicas.Add(host);
@@ -266,7 +266,7 @@ public sealed class IdempotencyKeyTests(PlatformServers servers) : IAsyncLifetim
         var matching = new ServiceHost<MatchingDbContext>(new Dictionary<string, string>
         {
             ["ConnectionStrings:matchingdb"] = database,
-            ["ConnectionStrings:messaging"] = servers.MessagingConnectionString,
+            ["ConnectionStrings:messaging"] = servers.ServiceMessagingConnectionString("matching"),
         });
         _hosts.Add(matching);
         await matching.WaitUntilHealthyAsync();
@@ -317,7 +317,7 @@ public sealed class IdempotencyKeyTests(PlatformServers servers) : IAsyncLifetim
             new Dictionary<string, string>
             {
                 ["ConnectionStrings:engagementsdb"] = _engagementsDb,
-                ["ConnectionStrings:messaging"] = servers.MessagingConnectionString,
+                ["ConnectionStrings:messaging"] = servers.ServiceMessagingConnectionString("engagements"),
             },
             services => services.AddSingleton<TimeProvider>(_clock));
         _hosts.Add(host);

@@ -148,7 +148,7 @@ public sealed class MatchingRankingTests(PlatformServers servers) : IAsyncLifeti
         var candidate = await RegisterAsync(FinanceLeader, Approved);
         var excluded = await RegisterAsync(FinanceLeader with { FullName = "Being Replaced" }, Approved);
         var produced = new ConcurrentQueue<ShortlistProduced>();
-        var endpoint = _bus.ConnectReceiveEndpoint($"test-shortlists-{Guid.NewGuid():N}", e => e.Handler<ShortlistProduced>(context =>
+        var endpoint = servers.OtherServices.ConnectReceiveEndpoint($"test-shortlists-{Guid.NewGuid():N}", e => e.Handler<ShortlistProduced>(context =>
         {
             produced.Enqueue(context.Message);
             return Task.CompletedTask;
@@ -180,7 +180,7 @@ public sealed class MatchingRankingTests(PlatformServers servers) : IAsyncLifeti
         var bad = new MatchRequested(Guid.NewGuid(), Guid.NewGuid(), Brief with { Level = "boss", DurationWeeks = 0 }, 20, [], false, "recruiter", DateTimeOffset.UtcNow);
         var good = new MatchRequested(Guid.NewGuid(), Guid.NewGuid(), Brief, 20, [], false, "recruiter", DateTimeOffset.UtcNow);
 
-        await _bus.Publish(bad);
+        await servers.OtherServices.Publish(bad);
         await PublishAsync(good);
 
         var failed = await Eventually.GetAsync(
@@ -292,7 +292,7 @@ public sealed class MatchingRankingTests(PlatformServers servers) : IAsyncLifeti
         _service = new ServiceHost<MatchingDbContext>(new Dictionary<string, string>
         {
             ["ConnectionStrings:matchingdb"] = _database,
-            ["ConnectionStrings:messaging"] = servers.MessagingConnectionString,
+            ["ConnectionStrings:messaging"] = servers.ServiceMessagingConnectionString("matching"),
         });
         await _service.WaitUntilHealthyAsync();
         _bus = _service.Services.GetRequiredService<IBus>();
@@ -324,7 +324,7 @@ public sealed class MatchingRankingTests(PlatformServers servers) : IAsyncLifeti
     private async Task PublishAsync<T>(T message) where T : class
     {
         var id = NewId.NextGuid();
-        await _bus.Publish(message, context => context.MessageId = id);
+        await servers.OtherServices.Publish(message, context => context.MessageId = id);
         await _consumed.WaitForAsync(id, 1, TimeSpan.FromSeconds(30));
     }
 

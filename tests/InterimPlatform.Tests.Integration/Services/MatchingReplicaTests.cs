@@ -179,7 +179,7 @@ public sealed class MatchingReplicaTests(PlatformServers servers) : IAsyncLifeti
         var replica = new ServiceHost<MatchingDbContext>(new Dictionary<string, string>
         {
             ["ConnectionStrings:matchingdb"] = _database,
-            ["ConnectionStrings:messaging"] = servers.MessagingConnectionString,
+            ["ConnectionStrings:messaging"] = servers.ServiceMessagingConnectionString("matching"),
         });
         await replica.WaitUntilHealthyAsync();
         replica.Services.GetRequiredService<IBus>().ConnectConsumeObserver(consumed);
@@ -202,7 +202,7 @@ public sealed class MatchingReplicaTests(PlatformServers servers) : IAsyncLifeti
     private async Task<Guid> PublishAsync<T>(T message) where T : class
     {
         var id = NewId.NextGuid();
-        await _first.Services.GetRequiredService<IBus>().Publish(message, context => context.MessageId = id);
+        await servers.OtherServices.Publish(message, context => context.MessageId = id);
         await Eventually.GetAsync(
             () => Task.FromResult(_consumedByFirst.Count(id) + _consumedBySecond.Count(id) > 0 ? "consumed" : null), Patience, $"message {id} to be consumed");
         return id;

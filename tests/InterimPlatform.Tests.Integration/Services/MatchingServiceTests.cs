@@ -28,7 +28,7 @@ public sealed class MatchingServiceTests(PlatformServers servers) : IAsyncLifeti
         _service = new ServiceHost<MatchingDbContext>(new Dictionary<string, string>
         {
             ["ConnectionStrings:matchingdb"] = await servers.CreateDatabaseAsync("matching"),
-            ["ConnectionStrings:messaging"] = servers.MessagingConnectionString,
+            ["ConnectionStrings:messaging"] = servers.ServiceMessagingConnectionString("matching"),
         });
         await _service.WaitUntilHealthyAsync();
         _bus = _service.Services.GetRequiredService<IBus>();
@@ -182,7 +182,7 @@ public sealed class MatchingServiceTests(PlatformServers servers) : IAsyncLifeti
     private async Task PublishAsync<T>(T message, Guid? messageId = null, int times = 1) where T : class
     {
         var id = messageId ?? NewId.NextGuid();
-        await _bus.Publish(message, context => context.MessageId = id);
+        await servers.OtherServices.Publish(message, context => context.MessageId = id);
         await _consumed.WaitForAsync(id, times, TimeSpan.FromSeconds(30));
     }
 

@@ -44,7 +44,7 @@ public sealed class PartnerIntakeOperationsTests(PlatformServers servers) : IAsy
             new Dictionary<string, string>
             {
                 ["ConnectionStrings:candidatesdb"] = await servers.CreateDatabaseAsync("candidates"),
-                ["ConnectionStrings:messaging"] = servers.MessagingConnectionString,
+                ["ConnectionStrings:messaging"] = servers.ServiceMessagingConnectionString("candidates"),
                 // Low, so a handful of rejections degrade the check, and read often, so the test need not wait 15 s.
                 ["PartnerIntake:RejectionRatioThreshold"] = "0.5",
                 ["PartnerIntake:RejectionRatioMinimumMessages"] = "3",
@@ -60,6 +60,9 @@ public sealed class PartnerIntakeOperationsTests(PlatformServers servers) : IAsy
         {
             await channel.QueuePurgeAsync(PartnerTopology.IntakeErrorQueue);
             await channel.QueueDeclareAsync(_replayable, durable: true, exclusive: false, autoDelete: false);
+            // A replay goes through the exchange of the queue's name, as MassTransit declares one for each receive queue.
+            await channel.ExchangeDeclareAsync(_replayable, ExchangeType.Fanout, durable: true);
+            await channel.QueueBindAsync(_replayable, _replayable, "");
             await channel.QueueDeclareAsync(ServiceQueues.ErrorQueueOf(_replayable), durable: true, exclusive: false, autoDelete: false);
         }
 

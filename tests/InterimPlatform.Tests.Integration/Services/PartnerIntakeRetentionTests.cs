@@ -17,7 +17,7 @@ public sealed class PartnerIntakeRetentionTests(PlatformServers servers) : IAsyn
         _service = new ServiceHost<CandidatesDbContext>(new Dictionary<string, string>
         {
             ["ConnectionStrings:candidatesdb"] = await servers.CreateDatabaseAsync("candidates"),
-            ["ConnectionStrings:messaging"] = servers.MessagingConnectionString,
+            ["ConnectionStrings:messaging"] = servers.ServiceMessagingConnectionString("candidates"),
             ["PartnerIntake:RetentionSweepInterval"] = "00:00:01",
         });
         await _service.WaitUntilHealthyAsync();

@@ -48,7 +48,7 @@ public sealed class PartnerIntakeTalliesTests(PlatformServers servers) : IAsyncL
         _service = new ServiceHost<CandidatesDbContext>(new Dictionary<string, string>
         {
             ["ConnectionStrings:candidatesdb"] = await servers.CreateDatabaseAsync("candidates"),
-            ["ConnectionStrings:messaging"] = servers.MessagingConnectionString,
+            ["ConnectionStrings:messaging"] = servers.ServiceMessagingConnectionString("candidates"),
         });
         await _service.WaitUntilHealthyAsync();
         _partner = await new ConnectionFactory

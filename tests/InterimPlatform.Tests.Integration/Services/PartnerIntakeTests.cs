@@ -28,7 +28,7 @@ public sealed class PartnerIntakeTests(PlatformServers servers) : IAsyncLifetime
         _service = new ServiceHost<CandidatesDbContext>(new Dictionary<string, string>
         {
             ["ConnectionStrings:candidatesdb"] = await servers.CreateDatabaseAsync("candidates"),
-            ["ConnectionStrings:messaging"] = servers.MessagingConnectionString,
+            ["ConnectionStrings:messaging"] = servers.ServiceMessagingConnectionString("candidates"),
         });
         await _service.WaitUntilHealthyAsync();
         _partner = await ConnectAsync(Globalise);

@@ -15,7 +15,7 @@ public sealed class ServiceReplicaTests(PlatformServers servers)
         var replicas = Enumerable.Range(0, 3).Select(_ => new ServiceHost<CandidatesDbContext>(new Dictionary<string, string>
         {
             ["ConnectionStrings:candidatesdb"] = database,
-            ["ConnectionStrings:messaging"] = servers.MessagingConnectionString,
+            ["ConnectionStrings:messaging"] = servers.ServiceMessagingConnectionString("candidates"),
         })).ToList();
         try
         {
