@@ -45,9 +45,10 @@ internal sealed class ConsoleReport(IConfiguration configuration, StateFolder st
         var started = Stopwatch.GetTimestamp();
         var notifications = services.GetRequiredService<ResourceNotificationService>();
         var model = services.GetRequiredService<DistributedApplicationModel>();
-        // Not the parameters, the dashboard itself, or the hidden helpers Aspire adds.
+        // Not the parameters, the dashboard itself, the services' broker users (hidden in the dashboard too; a service
+        // starts only once its user is ready), or the hidden helpers Aspire adds.
         var shown = model.Resources
-            .Where(r => r is not ParameterResource and not ErrorQueueResource && !r.Name.StartsWith("aspire-dashboard", StringComparison.Ordinal) && !r.Name.EndsWith("-rebuilder", StringComparison.Ordinal))
+            .Where(r => r is not ParameterResource and not ErrorQueueResource and not RabbitMQUserResource && !r.Name.StartsWith("aspire-dashboard", StringComparison.Ordinal) && !r.Name.EndsWith("-rebuilder", StringComparison.Ordinal))
             .Select(r => r.Name)
             .ToHashSet();
         Line($"InterimPlatform AppHost: starting {shown.Count} resources (state folder {state.Path})");

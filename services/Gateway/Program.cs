@@ -80,9 +80,9 @@ builder.Services.AddRateLimiter(options =>
 var corsOrigins = builder.Configuration.GetSection("Gateway:Cors:Origins").Get<string[]>() ?? [];
 builder.Services.AddCors(options => options.AddDefaultPolicy(policy => policy
     .WithOrigins(corsOrigins)
-    .WithHeaders("Content-Type", "Authorization", ApiKeyAuthentication.Header, "If-Match", "traceparent")
+    .WithHeaders("Content-Type", "Authorization", ApiKeyAuthentication.Header, "If-Match", "Idempotency-Key", "traceparent")
     .WithMethods("GET", "POST", "PUT", "DELETE")
-    .WithExposedHeaders("ETag", "Location", "Retry-After", "X-Correlation-Id")));
+    .WithExposedHeaders("ETag", "Location", "Retry-After", "X-Correlation-Id", "Idempotent-Replayed")));
 
 builder.Services.AddReverseProxy()
     .LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"))

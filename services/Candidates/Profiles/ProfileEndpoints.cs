@@ -54,7 +54,7 @@ public static class ProfileEndpoints
             var taken = await db.InUnitOfWorkAsync(
                 async ct =>
                 {
-                    await using var transaction = await db.Database.BeginTransactionAsync(ct);
+                    await using var transaction = await db.BeginOrJoinTransactionAsync(ct);
                     // A taken e-mail is the user's mistake, not the platform's: looked up first rather than letting
                     // PostgreSQL refuse the insert (which EF logs at Error).
                     if (candidate.Email is { } claimed && await EmailTakenAsync(db, claimed, candidate.Id, ct))
@@ -147,7 +147,7 @@ public static class ProfileEndpoints
         return await db.Database.CreateExecutionStrategy().ExecuteAsync(
             async ct =>
             {
-                await using var transaction = await db.Database.BeginTransactionAsync(ct);
+                await using var transaction = await db.BeginOrJoinTransactionAsync(ct);
                 if (await EmailTakenAsync(db, email, candidate.Id, ct))
                 {
                     return DuplicateEmail(email);

@@ -29,6 +29,7 @@ public sealed class GatewayTests(PlatformServers servers) : IAsyncLifetime
         {
             ["ConnectionStrings:gatewaydb"] = connectionString,
             ["Gateway:Jwt:Issuer"] = "https://id.example.test",
+            ["Gateway:Cors:Origins:0"] = "https://ats.example.test",
             ["Gateway:Jwt:Audience"] = "interimplatform",
             ["Gateway:Jwt:SigningKey"] = IssuerKey,
             ["Gateway:BootstrapKeys:0:Name"] = "test-admin",
@@ -118,6 +119,27 @@ public sealed class GatewayTests(PlatformServers servers) : IAsyncLifetime
         await FieldErrors.AssertAsync(nulInQuery, "actor");
         var keys = await admin.GetStringAsync("/api/gateway/keys");
         Assert.DoesNotContain("ats", keys, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_browser_client_of_an_allowed_origin_may_send_an_Idempotency_Key_and_read_whether_the_answer_was_replayed()
+    {
+        using var preflight = new HttpRequestMessage(HttpMethod.Options, "/api/candidates");
+        preflight.Headers.Add("Origin", "https://ats.example.test");
+        preflight.Headers.Add("Access-Control-Request-Method", "POST");
+        preflight.Headers.Add("Access-Control-Request-Headers", "content-type,x-api-key,idempotency-key");
+
+        using var response = await _gateway.CreateClient().SendAsync(preflight);
+
+        Assert.True(response.IsSuccessStatusCode, $"preflight: {(int)response.StatusCode}");
+        var allowed = string.Join(",", response.Headers.GetValues("Access-Control-Allow-Headers")).ToLowerInvariant();
+        Assert.Contains("idempotency-key", allowed, StringComparison.Ordinal);
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/gateway/keys");
+        request.Headers.Add("Origin", "https://ats.example.test");
+        request.Headers.Add("X-Api-Key", AdminKey);
+        using var answer = await _gateway.CreateClient().SendAsync(request);
+        Assert.Contains("Idempotent-Replayed", string.Join(",", answer.Headers.GetValues("Access-Control-Expose-Headers")), StringComparison.OrdinalIgnoreCase);
     }
 
     private HttpClient Client(string apiKey)
