@@ -26,6 +26,9 @@ public sealed class JsonFieldErrors
     /// <summary>The message for text holding U+0000.</summary>
     public const string NulMessage = "May not contain the NUL character (U+0000).";
 
+    /// <summary>The message for a string escape that is no character: a surrogate without its pair (<c>\ud800</c>).</summary>
+    public const string InvalidTextMessage = "Must be valid Unicode text: a surrogate escape (\\ud800–\\udfff) must be one of a pair.";
+
     /// <summary>The path of the document itself (for example an array sent where an object belongs).</summary>
     public const string DocumentPath = "$";
 
@@ -73,7 +76,15 @@ public sealed class JsonFieldErrors
         using (document)
         {
             options.MakeReadOnly(populateMissingResolver: true);
-            return Find(document.RootElement, options.GetTypeInfo(type));
+            try
+            {
+                return Find(document.RootElement, options.GetTypeInfo(type));
+            }
+            catch (InvalidOperationException)
+            {
+                // A property name with a lone surrogate: no path can name it.
+                return new JsonFieldErrors("The body holds a name that is not valid Unicode text: a surrogate escape (\\ud800–\\udfff) must be one of a pair.");
+            }
         }
     }
 
@@ -102,9 +113,9 @@ public sealed class JsonFieldErrors
                 }
             }
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
-            // Not JSON: reading it reports that, with where.
+            // Not JSON, or a lone surrogate beside the NUL: reading it reports that, with where.
         }
 
         return false;
@@ -300,6 +311,12 @@ public sealed class JsonFieldErrors
 
     private void WalkValue(JsonElement element, JsonTypeInfo typeInfo, string path)
     {
+        if (element.ValueKind == JsonValueKind.String && !TryGetText(element, out _))
+        {
+            Add(path, InvalidTextMessage);
+            return;
+        }
+
         if (element.ValueKind == JsonValueKind.String && element.GetString() is { } text && text.Contains('\0', StringComparison.Ordinal))
         {
             // Say what the caller can act on first: it is the NUL, whatever the field's type.
@@ -341,6 +358,9 @@ public sealed class JsonFieldErrors
     {
         switch (element.ValueKind)
         {
+            case JsonValueKind.String when !TryGetText(element, out _):
+                Add(path, InvalidTextMessage);
+                break;
             case JsonValueKind.String when element.GetString()!.Contains('\0', StringComparison.Ordinal):
                 Add(path, NulMessage);
                 break;
@@ -433,6 +453,21 @@ public sealed class JsonFieldErrors
             .Select(value => JsonSerializer.SerializeToElement(value, typeInfo.Type, typeInfo.Options))
             .Select(written => written.ValueKind == JsonValueKind.String ? written.GetString()! : written.GetRawText())
             .Distinct(StringComparer.Ordinal);
+
+    /// <summary>The string's text; false for one holding an escape that is no character (a lone surrogate).</summary>
+    private static bool TryGetText(JsonElement element, out string? text)
+    {
+        try
+        {
+            text = element.GetString();
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            text = null;
+            return false;
+        }
+    }
 
     private static string Join(string path, string name)
     {

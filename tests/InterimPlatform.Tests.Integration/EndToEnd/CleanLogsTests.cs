@@ -78,6 +78,7 @@ public sealed class CleanLogsTests(ITestOutputHelper output) : IAsyncLifetime
         // a field stored as JSON, in a body and in a query string.
         await Expect("a NUL in a name", recruiter.PostAsync("/api/candidates", Json(Replace(CandidateSamples.Cfo(), "fullName", "Astrid\u0000Berg"))), HttpStatusCode.BadRequest);
         await Expect("a NUL in a client's name", recruiter.PostAsync("/api/engagements/clients", Json("""{"name": "Nordic\u0000Steel"}""")), HttpStatusCode.BadRequest);
+        await Expect("a lone surrogate in a client's name", recruiter.PostAsync("/api/engagements/clients", Json("""{"name": "Nordic \ud800 Steel"}""")), HttpStatusCode.BadRequest);
         await Expect("a NUL in a search", recruiter.GetAsync("/api/candidates?q=cfo%00"), HttpStatusCode.BadRequest);
 
         // Unknown ids.

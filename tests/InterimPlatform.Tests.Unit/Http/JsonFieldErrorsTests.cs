@@ -38,6 +38,18 @@ public sealed class JsonFieldErrorsTests
         Assert.Equal(["Must be a date like 2027-02-08."], found.Errors["since"]);
     }
 
+    [Theory]
+    [InlineData("""{ "name": "lone high \ud800 surrogate", "since": "2026-01-01", "rate": 1, "level": "junior" }""", "name")]
+    [InlineData("""{ "skills": ["erp", "reversed pair \udc00\ud800"], "since": "2026-01-01", "rate": 1, "level": "junior" }""", "skills[1]")]
+    [InlineData("""{ "name": "nul\u0000 and \udc00", "since": "2026-01-01", "rate": 1, "level": "junior" }""", "name")]
+    public void A_lone_surrogate_is_an_error_at_its_field_not_a_failure_of_the_walk(string body, string path)
+    {
+        var found = Find<Profile>(body);
+
+        Assert.Null(found.Malformed);
+        Assert.Equal([JsonFieldErrors.InvalidTextMessage], found.Errors[path]);
+    }
+
     [Fact]
     public void Nested_objects_and_lists_are_walked_to_the_bad_field()
     {
