@@ -59,24 +59,10 @@ public sealed partial class PartnerIntakeRetention(
         var rejectedBefore = now - options.Value.RejectionRetention;
         var talliedBefore = now - options.Value.TallyRetention;
 
-        int rejections = 0, tallies = 0, deleted;
-        do
-        {
-            deleted = await db.Database.ExecuteSqlAsync(
-                $"DELETE FROM partner_rejections WHERE ctid IN (SELECT ctid FROM partner_rejections WHERE rejected_at < {rejectedBefore} LIMIT {Batch})",
-                cancellationToken);
-            rejections += deleted;
-        }
-        while (deleted == Batch);
-
-        do
-        {
-            deleted = await db.Database.ExecuteSqlAsync(
-                $"DELETE FROM partner_intake_tallies WHERE ctid IN (SELECT ctid FROM partner_intake_tallies WHERE bucket_start < {talliedBefore} LIMIT {Batch})",
-                cancellationToken);
-            tallies += deleted;
-        }
-        while (deleted == Batch);
+        var rejections = await DeleteInBatchesAsync(ct => db.Database.ExecuteSqlAsync(
+            $"DELETE FROM partner_rejections WHERE ctid IN (SELECT ctid FROM partner_rejections WHERE rejected_at < {rejectedBefore} LIMIT {Batch})", ct), cancellationToken);
+        var tallies = await DeleteInBatchesAsync(ct => db.Database.ExecuteSqlAsync(
+            $"DELETE FROM partner_intake_tallies WHERE ctid IN (SELECT ctid FROM partner_intake_tallies WHERE bucket_start < {talliedBefore} LIMIT {Batch})", ct), cancellationToken);
 
         if (rejections + tallies > 0)
         {
@@ -84,6 +70,19 @@ public sealed partial class PartnerIntakeRetention(
         }
 
         return (rejections, tallies);
+    }
+
+    private static async Task<int> DeleteInBatchesAsync(Func<CancellationToken, Task<int>> deleteBatch, CancellationToken cancellationToken)
+    {
+        int total = 0, deleted;
+        do
+        {
+            deleted = await deleteBatch(cancellationToken);
+            total += deleted;
+        }
+        while (deleted == Batch);
+
+        return total;
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Partner intake retention: deleted {Rejections} rejection record(s) and {Tallies} tally row(s)")]
