@@ -3,6 +3,9 @@ using Aspire.Hosting.ApplicationModel;
 using InterimPlatform.AppHost.Operations;
 using InterimPlatform.Hosting.NativeServers;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Logging;
 
 namespace InterimPlatform.AppHost;
 
@@ -62,7 +65,7 @@ public sealed record PlatformModel(
             .Configure(p => p.WithGatewayTrust(signingKey)
                 .WithReference(candidatesDb).WaitFor(candidatesDb)
                 .WithMessaging(brokerUsers["candidates"])
-                .WaitFor(matching[0]));
+                .WaitForServing(matching[0]));
 
         var engagements = Instances(builder, "engagements", replicas, (p, port) => builder.AddServiceProject<Projects.InterimPlatform_Engagements>(p, port))
             .Configure(p => p.WithGatewayTrust(signingKey)
@@ -123,7 +126,7 @@ internal static class PlatformModelExtensions
 
     /// <summary>
     /// Service discovery of every instance (<c>services__{name}__http__0</c>, <c>__1</c>, …, as Aspire gives one
-    /// replicated resource), and a start only once all are healthy.
+    /// replicated resource), and a start only once all serve.
     /// </summary>
     public static IResourceBuilder<ExecutableResource> WithServiceInstances(this IResourceBuilder<ExecutableResource> builder, string name, IReadOnlyList<IResourceBuilder<ExecutableResource>> instances)
     {
@@ -131,11 +134,47 @@ internal static class PlatformModelExtensions
         {
             builder.WithEnvironment($"services__{name}__http__{i}", instances[i].GetEndpoint("http"))
                 .WithRelationship(instances[i].Resource, "Reference")
-                .WaitFor(instances[i]);
+                .WaitForServing(instances[i]);
         }
 
         return builder;
     }
+
+    /// <summary>
+    /// Starts <paramref name="builder"/> once <paramref name="service"/> serves: it runs, and its health is Healthy
+    /// or Degraded.
+    /// </summary>
+    /// <remarks>
+    /// Aspire's <c>WaitFor</c> waits for Healthy. A Degraded service (failed messages in an error queue, an
+    /// engagement in breach) serves, and a gateway restarted then must not wait until someone clears it.
+    /// <c>WaitForStart</c> keeps the dependency in the model (dashboard graph, failure when it cannot start).
+    /// </remarks>
+    public static IResourceBuilder<ExecutableResource> WaitForServing(this IResourceBuilder<ExecutableResource> builder, IResourceBuilder<ExecutableResource> service)
+    {
+        builder.WaitForStart(service);
+        builder.ApplicationBuilder.Eventing.Subscribe<BeforeResourceStartedEvent>(builder.Resource, async (e, cancellationToken) =>
+        {
+            var notifications = e.Services.GetRequiredService<ResourceNotificationService>();
+            var log = e.Services.GetRequiredService<ResourceLoggerService>().GetLogger(e.Resource);
+            await notifications.PublishUpdateAsync(e.Resource, s => s with { State = KnownResourceStates.Waiting });
+            log.LogInformation("Waiting for resource '{ResourceName}' to serve (Healthy or Degraded).", service.Resource.Name);
+            var serving = await notifications.WaitForResourceAsync(service.Resource.Name, r => IsServing(r.Snapshot) || IsGone(r.Snapshot), cancellationToken);
+            if (IsGone(serving.Snapshot))
+            {
+                throw new DistributedApplicationException($"Resource '{service.Resource.Name}' ended ({serving.Snapshot.State?.Text}) before it served.");
+            }
+
+            log.LogInformation("Finished waiting for resource '{ResourceName}' to serve.", service.Resource.Name);
+        });
+        return builder;
+    }
+
+    // A service reports Degraded only once it has been ready (ServiceHealth), so Degraded here is never "still starting".
+    private static bool IsServing(CustomResourceSnapshot snapshot) =>
+        snapshot.State?.Text == KnownResourceStates.Running && snapshot.HealthStatus is HealthStatus.Healthy or HealthStatus.Degraded;
+
+    private static bool IsGone(CustomResourceSnapshot snapshot) =>
+        snapshot.State?.Text is { } state && KnownResourceStates.TerminalStates.Contains(state);
 }
 
 /// <summary>

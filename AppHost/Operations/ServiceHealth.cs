@@ -14,10 +14,10 @@ namespace InterimPlatform.AppHost.Operations;
 /// failed messages wait in its error queues.
 /// </summary>
 /// <remarks>
-/// Aspire's <c>WaitFor</c> waits for Healthy, not for "serving". A degraded service (an engagement in breach, a
-/// message parked since yesterday) still serves, and the gateway must not wait for someone to fix it to start; so a
-/// resource reports Degraded only once it has been ready, and reports it again from its next check on (Aspire checks
-/// a healthy resource every 30 s).
+/// A degraded service (an engagement in breach, a message parked since yesterday) still serves. Aspire marks a
+/// resource ready only on its first Healthy report, and what waits for a service waits for that
+/// (<see cref="PlatformModelExtensions.WaitForServing"/>); so a resource reports Degraded only once it has been
+/// ready, and reports it again from its next check on (Aspire checks a healthy resource every 30 s).
 /// </remarks>
 public static class ServiceHealth
 {

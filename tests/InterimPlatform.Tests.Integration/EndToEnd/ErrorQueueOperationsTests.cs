@@ -69,6 +69,34 @@ public sealed class ErrorQueueOperationsTests(AspirePlatform platform)
     }
 
     [Fact]
+    public async Task A_gateway_restarted_while_a_service_is_degraded_starts_without_waiting_for_someone_to_clear_it()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(4));
+        var queue = OperatedQueues.All.Single(q => q.Queue == PlatformMessages.RegisteredQueue);
+        var messageId = await PlatformMessages.ParkCandidateRegisteredAsync(platform, Guid.NewGuid(), "the read model was locked", timeout.Token);
+        try
+        {
+            await platform.App.ResourceNotifications.WaitForResourceAsync("matching", e => e.Snapshot.HealthStatus == HealthStatus.Degraded, timeout.Token);
+            await platform.ExecuteCommandAsync("gateway", KnownResourceCommands.StopCommand, timeout.Token);
+            await platform.App.ResourceNotifications.WaitForResourceAsync("gateway", KnownResourceStates.TerminalStates, timeout.Token);
+
+            await platform.ExecuteCommandAsync("gateway", KnownResourceCommands.StartCommand, timeout.Token);
+            await platform.WaitUntilHealthyAsync(["gateway"], timeout.Token);
+
+            using var recruiter = platform.Client("recruiter");
+            var response = await recruiter.GetAsync("/api/matching/candidates", timeout.Token);
+            Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+            Assert.True(platform.App.ResourceNotifications.TryGetCurrentState("matching", out var matching));
+            Assert.Equal(HealthStatus.Degraded, matching.Snapshot.HealthStatus);
+        }
+        finally
+        {
+            var discard = await ExecuteAsync(queue.ResourceName, ErrorQueueCommands.Discard, messageId, CancellationToken.None);
+            Assert.True(discard.Success, discard.Message);
+        }
+    }
+
+    [Fact]
     public async Task A_partners_rejected_message_shows_who_sent_it_and_why_and_is_refused_a_replay_but_can_be_discarded()
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
