@@ -3,6 +3,15 @@ using InterimPlatform.AppHost;
 using InterimPlatform.Hosting.NativeServers;
 
 var options = AppHostOptions.Parse(args);
+var builder = DistributedApplication.CreateBuilder(options.WithDashboardDefaults());
+if (builder.ExecutionContext.IsPublishMode)
+{
+    // --publisher manifest: the model a cluster runs (docs/deploy.md); no local servers, no state folder.
+    ClusterModel.Declare(builder);
+    await builder.Build().RunAsync();
+    return 0;
+}
+
 StateFolder state;
 try
 {
@@ -22,7 +31,6 @@ using (state)
         Console.Out.WriteLine($"Deleted all data and credentials in {state.Path}.");
     }
 
-    var builder = DistributedApplication.CreateBuilder(options.WithDashboardDefaults());
     PlatformModel.Declare(builder, state);
     ConsoleReport.Attach(builder, state);
     await builder.Build().RunAsync();
