@@ -36,6 +36,16 @@ public sealed class MessagingOptions
     /// <summary><c>classic</c> (default, one node) or <c>quorum</c> (a cluster): see docs/messaging.md.</summary>
     public string QueueType { get; set; } = "classic";
 
+    /// <summary>Whether queues are quorum queues (<see cref="QueueType"/> is <c>quorum</c>).</summary>
+    public bool QuorumQueues => string.Equals(QueueType, "quorum", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// The arguments a queue the service declares itself (with the plain AMQP client, outside MassTransit) needs to be
+    /// of <see cref="QueueType"/>: <c>x-queue-type</c> for a quorum queue, none for a classic one (RabbitMQ's default,
+    /// so a queue declared before this option existed is declared exactly as it was).
+    /// </summary>
+    public IDictionary<string, object?>? QueueArguments => QuorumQueues ? new Dictionary<string, object?> { ["x-queue-type"] = "quorum" } : null;
+
     /// <summary>Run the outbox dispatcher in this process (off for an instance that must only consume).</summary>
     public bool DispatchOutbox { get; set; } = true;
 }
@@ -80,7 +90,8 @@ public static class ServiceMessagingExtensions
             ?? throw new InvalidOperationException("ConnectionStrings:messaging is not configured (the AppHost sets ConnectionStrings__messaging)."));
         var (user, password) = ParseUserInfo(uri);
         var options = builder.Configuration.GetSection("Messaging").Get<MessagingOptions>() ?? new MessagingOptions();
-        var quorum = string.Equals(options.QueueType, "quorum", StringComparison.OrdinalIgnoreCase);
+        var quorum = options.QuorumQueues;
+        builder.Services.AddSingleton(options);
         var queues = new ServiceQueues();
         builder.Services.AddSingleton(queues);
         // For the service's own plain-AMQP work; its users reconnect themselves, so no automatic recovery.

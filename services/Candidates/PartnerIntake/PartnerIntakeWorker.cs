@@ -25,6 +25,7 @@ namespace InterimPlatform.Candidates.PartnerIntake;
 public sealed partial class PartnerIntakeWorker(
     IServiceScopeFactory scopes,
     ConnectionFactory connections,
+    MessagingOptions messaging,
     TimeProvider time,
     IMeterFactory meters,
     ILogger<PartnerIntakeWorker> logger) : BackgroundService
@@ -63,14 +64,18 @@ public sealed partial class PartnerIntakeWorker(
         }
     }
 
-    /// <summary>Declares what this service owns of the partner topology; the AppHost adds each partner's user and receipts queue.</summary>
-    public static async Task DeclareTopologyAsync(IChannel channel, CancellationToken cancellationToken)
+    /// <summary>
+    /// Declares what this service owns of the partner topology; the AppHost (or, in a cluster, the Messaging Topology
+    /// Operator) adds each partner's user and receipts queue. The queues are of the service's queue type
+    /// (<see cref="MessagingOptions.QueueType"/>): quorum in a cluster, where the operator declares them quorum too.
+    /// </summary>
+    public static async Task DeclareTopologyAsync(IChannel channel, MessagingOptions messaging, CancellationToken cancellationToken)
     {
         await channel.ExchangeDeclareAsync(PartnerTopology.IntakeExchange, ExchangeType.Topic, durable: true, cancellationToken: cancellationToken);
         await channel.ExchangeDeclareAsync(PartnerTopology.ReceiptsExchange, ExchangeType.Topic, durable: true, cancellationToken: cancellationToken);
-        await channel.QueueDeclareAsync(PartnerTopology.IntakeQueue, durable: true, exclusive: false, autoDelete: false, cancellationToken: cancellationToken);
+        await channel.QueueDeclareAsync(PartnerTopology.IntakeQueue, durable: true, exclusive: false, autoDelete: false, arguments: messaging.QueueArguments, cancellationToken: cancellationToken);
         await channel.QueueBindAsync(PartnerTopology.IntakeQueue, PartnerTopology.IntakeExchange, "#", cancellationToken: cancellationToken);
-        await channel.QueueDeclareAsync(PartnerTopology.IntakeErrorQueue, durable: true, exclusive: false, autoDelete: false, cancellationToken: cancellationToken);
+        await channel.QueueDeclareAsync(PartnerTopology.IntakeErrorQueue, durable: true, exclusive: false, autoDelete: false, arguments: messaging.QueueArguments, cancellationToken: cancellationToken);
         await channel.ExchangeDeclareAsync(PartnerTopology.IntakeErrorExchange, ExchangeType.Fanout, durable: true, cancellationToken: cancellationToken);
         await channel.QueueBindAsync(PartnerTopology.IntakeErrorQueue, PartnerTopology.IntakeErrorExchange, "", cancellationToken: cancellationToken);
     }
@@ -81,7 +86,7 @@ public sealed partial class PartnerIntakeWorker(
         await using var consuming = await connection.CreateChannelAsync(cancellationToken: stoppingToken);
         await using var publishing = await connection.CreateChannelAsync(
             new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true), stoppingToken);
-        await DeclareTopologyAsync(consuming, stoppingToken);
+        await DeclareTopologyAsync(consuming, messaging, stoppingToken);
         await consuming.BasicQosAsync(0, Prefetch, global: false, stoppingToken);
 
         var inbox = Channel.CreateUnbounded<Delivery>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
