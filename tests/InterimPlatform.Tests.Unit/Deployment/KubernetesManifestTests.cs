@@ -340,6 +340,25 @@ public sealed partial class KubernetesManifestTests(AspireManifest manifest) : I
     }
 
     [Fact]
+    public void Each_Deployment_runs_the_image_its_project_builds()
+    {
+        var root = AspireManifest.RepositoryRoot();
+        var objects = KustomizeRenderer.Render(Path.Combine(KustomizeRenderer.DeployDirectory(root), "base"));
+        foreach (var (name, project) in manifest.Projects)
+        {
+            // The manifest's path is relative to the manifest's own folder; the project's name is enough here.
+            var file = Path.Combine(root, "services", char.ToUpperInvariant(name[0]) + name[1..], Path.GetFileName((string)project["path"]!));
+            var repository = System.Xml.Linq.XDocument.Load(file).Descendants("ContainerRepository").Single().Value;
+            Assert.Equal($"{repository}:1.0.0", Container(objects.Named<V1Deployment>(name)).Image);
+        }
+
+        // A base image whose user is not root (the chiseled images run as "app", uid 1654, as the Deployments require).
+        var family = System.Xml.Linq.XDocument.Load(Path.Combine(root, "Directory.Build.props")).Descendants("ContainerFamily").Single().Value;
+        Assert.EndsWith("-chiseled", family, StringComparison.Ordinal);
+        Assert.All(objects.OfType<V1Deployment>().Where(d => manifest.Projects.ContainsKey(d.Metadata.Name)), d => Assert.Equal(1654, d.Spec.Template.Spec.SecurityContext.RunAsUser));
+    }
+
+    [Fact]
     public void Production_samples_a_ratio_of_traces_and_the_base_keeps_them_all()
     {
         string Sampler(string overlay) => Render(overlay).Named<V1ConfigMap>("telemetry").Data["traces-sampler"];
