@@ -5,8 +5,8 @@ using InterimPlatform.Hosting.NativeServers;
 namespace InterimPlatform.AppHost;
 
 /// <summary>
-/// Gives each partner network its own RabbitMQ user that may publish to the partner intake exchange and read its
-/// own receipts queue, and nothing else. Passwords are generated per installation and kept in
+/// Gives each partner network its own RabbitMQ user that may publish to the partner intake exchange, with its own id
+/// as the routing key, and read its own receipts queue, and nothing else. Passwords are generated per installation and kept in
 /// <c>.apphost/partners.json</c>, to be handed to each partner's integration engineer.
 /// </summary>
 public static partial class PartnerNetworks
@@ -41,7 +41,10 @@ public static partial class PartnerNetworks
             passwords[id],
             Configure: "^$",
             Write: $"^{Regex.Escape(PartnerTopology.IntakeExchange)}$",
-            Read: $"^{Regex.Escape(PartnerTopology.ReceiptsQueue(id))}$"))]);
+            Read: $"^{Regex.Escape(PartnerTopology.ReceiptsQueue(id))}$",
+            // The routing key is the partner's own id, proven by the broker like user_id: a message sent without
+            // user_id (most clients do not set it) can still be answered on the sender's own receipts queue.
+            TopicWrites: [new RabbitMQTopicWrite(PartnerTopology.IntakeExchange, $"^{Regex.Escape(id)}$")]))]);
 
     [GeneratedRegex("^[a-z0-9][a-z0-9-]{1,62}$")]
     private static partial Regex PartnerId();

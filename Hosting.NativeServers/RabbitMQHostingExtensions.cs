@@ -292,6 +292,11 @@ public static class RabbitMQManagement
         foreach (var user in provisioning.Users)
         {
             await EnsureUserAsync(http, user.Name, user.Password, new RabbitMQPermissions(user.Configure, user.Write, user.Read), cancellationToken).ConfigureAwait(false);
+            foreach (var topic in user.TopicWrites ?? [])
+            {
+                // Read is not a topic restriction we use (it applies to binding from topic exchanges): any key.
+                await PutAsync(http, $"api/topic-permissions/{vhost}/{Uri.EscapeDataString(user.Name)}", new { exchange = topic.Exchange, write = topic.RoutingKeys, read = ".*" }, cancellationToken).ConfigureAwait(false);
+            }
         }
     }
 

@@ -47,9 +47,16 @@ public sealed record RabbitMQQueue(string Name, string? BoundTo = null, string R
 
 /// <summary>
 /// A broker user of its own, limited by RabbitMQ's permission patterns (regular expressions over resource
-/// names): what it may declare (configure), publish to (write) and consume from (read).
+/// names): what it may declare (configure), publish to (write) and consume from (read); and, on topic exchanges,
+/// which routing keys it may publish with (<paramref name="TopicWrites"/>).
 /// </summary>
-public sealed record RabbitMQUser(string Name, string Password, string Configure, string Write, string Read);
+public sealed record RabbitMQUser(string Name, string Password, string Configure, string Write, string Read, IReadOnlyList<RabbitMQTopicWrite>? TopicWrites = null);
+
+/// <summary>
+/// A topic permission: on the topic exchange <paramref name="Exchange"/> the user may publish only with routing keys
+/// matching <paramref name="RoutingKeys"/> (a regular expression); the broker closes the channel (403) otherwise.
+/// </summary>
+public sealed record RabbitMQTopicWrite(string Exchange, string RoutingKeys);
 
 /// <summary>What to declare on the node at every start (idempotent).</summary>
 public sealed record RabbitMQProvisioning(IReadOnlyList<RabbitMQExchange> Exchanges, IReadOnlyList<RabbitMQQueue> Queues, IReadOnlyList<RabbitMQUser> Users);

@@ -25,6 +25,7 @@ builder.Services.AddSingleton(new CandidateIndex(weights));
 builder.Services.AddSingleton<IndexStatus>();
 builder.Services.AddSingleton<IndexRefresh>();
 builder.Services.AddSingleton<PoolChangeFollower>();
+builder.Services.AddSingleton<PoolEventBatches>();
 builder.Services.AddSingleton<Shortlisting>();
 // Before the bus (hosted services start in order): no event is consumed before the index holds the pool.
 builder.Services.AddHostedService<IndexStartup>();
@@ -32,10 +33,11 @@ builder.Services.AddHealthChecks().AddCheck<IndexFollowHealthCheck>("ranking-ind
 
 builder.AddServiceMessaging<MatchingDbContext>("matching", bus =>
 {
-    bus.AddConsumer<CandidateRegisteredConsumer>();
-    bus.AddConsumer<CandidateProfileChangedConsumer>();
-    bus.AddConsumer<CandidateAvailabilityChangedConsumer>();
-    bus.AddConsumer<CandidateVettingChangedConsumer>();
+    // As many events in hand as one batch applies: they are handed to PoolEventBatches together.
+    bus.AddConsumer<CandidateRegisteredConsumer>().Endpoint(e => e.PrefetchCount = e.ConcurrentMessageLimit = PoolEventBatches.MaxBatch);
+    bus.AddConsumer<CandidateProfileChangedConsumer>().Endpoint(e => e.PrefetchCount = e.ConcurrentMessageLimit = PoolEventBatches.MaxBatch);
+    bus.AddConsumer<CandidateAvailabilityChangedConsumer>().Endpoint(e => e.PrefetchCount = e.ConcurrentMessageLimit = PoolEventBatches.MaxBatch);
+    bus.AddConsumer<CandidateVettingChangedConsumer>().Endpoint(e => e.PrefetchCount = e.ConcurrentMessageLimit = PoolEventBatches.MaxBatch);
     bus.AddConsumer<CandidateErasedConsumer>();
     bus.AddConsumer<CandidatePlacedConsumer>();
     bus.AddConsumer<PlacementEndedConsumer>();

@@ -22,7 +22,7 @@ public sealed class PartnerIntakeTally
     /// <summary>The start of the minute (UTC) the messages were processed in.</summary>
     public required DateTimeOffset BucketStart { get; init; }
 
-    /// <summary>The partner network: the broker-validated sender (AMQP user_id), <c>unknown</c> without one.</summary>
+    /// <summary>The partner network: the broker-validated sender (AMQP user_id, else the routing key), <c>unknown</c> without either.</summary>
     public required string PartnerId { get; init; }
 
     /// <summary>The intake worker instance that counted them.</summary>

@@ -41,7 +41,11 @@ public sealed partial class PartnerIntakeWorker(
     // This instance's tally rows (replicas each keep their own, so they never contend for one).
     private readonly string _tallyWriter = PartnerIntakeTallies.NewWriter();
 
-    private sealed record Delivery(ulong Tag, byte[] Body, string? UserId, string? MessageId);
+    private sealed record Delivery(ulong Tag, byte[] Body, string? UserId, string RoutingKey, string? MessageId)
+    {
+        /// <summary>The broker-validated sender: the user_id, else the routing key (a partner may publish only with its own id).</summary>
+        public string Sender => PartnerMessageReader.SenderOf(UserId, RoutingKey);
+    }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -94,7 +98,7 @@ public sealed partial class PartnerIntakeWorker(
         consumer.ReceivedAsync += async (_, e) =>
         {
             // The body's memory belongs to the client library only until this handler returns.
-            await inbox.Writer.WriteAsync(new Delivery(e.DeliveryTag, e.Body.ToArray(), e.BasicProperties.UserId, e.BasicProperties.MessageId), stoppingToken);
+            await inbox.Writer.WriteAsync(new Delivery(e.DeliveryTag, e.Body.ToArray(), e.BasicProperties.UserId, e.RoutingKey, e.BasicProperties.MessageId), stoppingToken);
         };
         consumer.ShutdownAsync += (_, _) =>
         {
@@ -141,7 +145,7 @@ public sealed partial class PartnerIntakeWorker(
         activity?.SetTag("messaging.system", "rabbitmq");
         activity?.SetTag("messaging.destination.name", PartnerTopology.IntakeQueue);
         activity?.SetTag("messaging.batch.message_count", batch.Count);
-        var read = batch.Select(d => (Delivery: d, Read: PartnerMessageReader.Read(d.Body, d.UserId))).ToList();
+        var read = batch.Select(d => (Delivery: d, Read: PartnerMessageReader.Read(d.Body, d.UserId, d.RoutingKey))).ToList();
         var outcomes = new List<(Delivery Delivery, IntakeOutcome Outcome)>();
         outcomes.AddRange(read.Where(r => !r.Read.IsValid).Select(r => (r.Delivery, new IntakeOutcome(r.Read, ReceiptStatus.Rejected, r.Read.Reasons, null))));
         var valid = read.Where(r => r.Read.IsValid).ToList();
@@ -167,7 +171,7 @@ public sealed partial class PartnerIntakeWorker(
         var confirms = new List<Task>(outcomes.Count * 2);
         foreach (var (delivery, outcome) in outcomes)
         {
-            (string Key, string Sender)? rejection = delivery.MessageId is null ? null : (RejectionKey(delivery.MessageId), SenderOf(delivery));
+            (string Key, string Sender)? rejection = delivery.MessageId is null ? null : (RejectionKey(delivery.MessageId), delivery.Sender);
             if (outcome.Status == ReceiptStatus.Rejected && (rejection is not { } seen || (!alreadyRejected.Contains(seen) && !rejectedNow.Contains(seen))))
             {
                 if (rejection is { } first)
@@ -196,8 +200,6 @@ public sealed partial class PartnerIntakeWorker(
         await Task.WhenAll(confirms);
         await RecordRejectionsAsync(rejectedNow, now, cancellationToken);
     }
-
-    private static string SenderOf(Delivery delivery) => delivery.UserId ?? "";
 
     private static string RejectionKey(string messageId) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(messageId)));
 
@@ -342,11 +344,8 @@ public sealed partial class PartnerIntakeWorker(
             [ErrorQueueHeaders.RejectedAt] = Encoding.UTF8.GetBytes(rejectedAt.UtcDateTime.ToString("O", CultureInfo.InvariantCulture)),
         };
         // user_id itself cannot be copied: RabbitMQ accepts it only from the partner's own connection, and would refuse
-        // this copy published as the service's user. So who sent it travels in a header; none without a user_id.
-        if (delivery.UserId is { } sender)
-        {
-            headers[ErrorQueueHeaders.Partner] = Encoding.UTF8.GetBytes(sender);
-        }
+        // this copy published as the service's user. So who sent it travels in a header.
+        headers[ErrorQueueHeaders.Partner] = Encoding.UTF8.GetBytes(delivery.Sender);
 
         var properties = new BasicProperties
         {

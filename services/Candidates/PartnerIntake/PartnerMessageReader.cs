@@ -21,23 +21,31 @@ public static class PartnerMessageReader
 
     /// <param name="body">The message body.</param>
     /// <param name="userId">The AMQP user_id property; RabbitMQ refuses a message whose user_id is not the sender's user.</param>
-    public static ReadMessage Read(ReadOnlySpan<byte> body, string? userId)
+    /// <param name="routingKey">
+    /// The routing key it was published with: a partner's user may publish only with its own id (a topic permission,
+    /// <c>PartnerNetworks</c>), so it names the sender of a message without user_id, to answer it.
+    /// </param>
+    public static ReadMessage Read(ReadOnlySpan<byte> body, string? userId, string? routingKey = null)
     {
+        var sender = SenderOf(userId, routingKey);
         try
         {
-            return ReadUnguarded(body, userId);
+            return ReadUnguarded(body, userId, sender);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             // A message that trips a reader bug is rejected with the reason, not retried for ever: one bad
             // message must never stop the intake of every partner.
-            return Reject(userId ?? "unknown", $"Could not be read: {e.Message}");
+            return Reject(sender, $"Could not be read: {e.Message}");
         }
     }
 
-    private static ReadMessage ReadUnguarded(ReadOnlySpan<byte> body, string? userId)
+    /// <summary>Who the broker vouches sent the message: its user_id, else its routing key; <c>unknown</c> without either.</summary>
+    public static string SenderOf(string? userId, string? routingKey) =>
+        userId ?? (string.IsNullOrEmpty(routingKey) ? "unknown" : routingKey);
+
+    private static ReadMessage ReadUnguarded(ReadOnlySpan<byte> body, string? userId, string sender)
     {
-        var sender = userId ?? "unknown";
         if (body.Length > PartnerTopology.MaxMessageBytes)
         {
             return Reject(sender, $"The message is {body.Length} bytes; the limit is {PartnerTopology.MaxMessageBytes}.");
@@ -82,7 +90,7 @@ public static class PartnerMessageReader
 
         if (userId is null)
         {
-            reasons.Add("The AMQP user_id property is required: set it to your RabbitMQ user name.");
+            reasons.Add($"The AMQP user_id property is required: set it to your RabbitMQ user name ('{sender}').");
         }
         else if (!string.Equals(message.PartnerId, userId, StringComparison.Ordinal))
         {

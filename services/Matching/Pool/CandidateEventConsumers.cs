@@ -10,39 +10,31 @@ using Microsoft.EntityFrameworkCore;
 namespace InterimPlatform.Matching.Pool;
 
 /// <summary>
-/// Keeps Matching's pool in step with Candidates; each message is applied once (inbox), each facet only
-/// forwards in time, and the ranking index follows the committed row.
+/// Keeps Matching's pool in step with Candidates: each message is applied once (inbox), each facet only forwards
+/// in time, and the ranking index follows the committed row. Events are applied in batches
+/// (<see cref="PoolEventBatches"/>) but acknowledged, retried and failed one by one.
 /// </summary>
-public abstract class PoolConsumer<TMessage>(MatchingDbContext db, TimeProvider timeProvider, IndexRefresh index)
-    : IdempotentConsumer<TMessage, MatchingDbContext>(db, timeProvider)
+public abstract class PoolEventConsumer<TMessage>(PoolEventBatches batches) : IConsumer<TMessage>
     where TMessage : class
 {
+    public Task Consume(ConsumeContext<TMessage> context) => batches.ApplyAsync(
+        context.MessageId ?? throw new InvalidOperationException($"A {typeof(TMessage).Name} arrived without a message id."),
+        GetType().Name,
+        CandidateId(context.Message),
+        candidate => Apply(context.Message, candidate),
+        context.CancellationToken);
+
     protected abstract Guid CandidateId(TMessage message);
 
-    protected async Task<PoolCandidate> FindOrAddAsync(Guid candidateId, CancellationToken cancellationToken)
-    {
-        var candidate = await Db.PoolCandidates.FirstOrDefaultAsync(c => c.CandidateId == candidateId, cancellationToken);
-        if (candidate is null)
-        {
-            candidate = new PoolCandidate { CandidateId = candidateId };
-            Db.PoolCandidates.Add(candidate);
-        }
-
-        candidate.UpdatedAt = TimeProvider.GetUtcNow();
-        return candidate;
-    }
-
-    protected override Task AfterCommitAsync(TMessage message, CancellationToken cancellationToken) =>
-        index.RefreshAsync(Db, CandidateId(message), cancellationToken);
+    protected abstract void Apply(TMessage message, PoolCandidate candidate);
 }
 
-public sealed class CandidateRegisteredConsumer(MatchingDbContext db, TimeProvider timeProvider, IndexRefresh index) : PoolConsumer<CandidateRegistered>(db, timeProvider, index)
+public sealed class CandidateRegisteredConsumer(PoolEventBatches batches) : PoolEventConsumer<CandidateRegistered>(batches)
 {
     protected override Guid CandidateId(CandidateRegistered message) => message.CandidateId;
 
-    protected override async Task HandleAsync(CandidateRegistered message, ConsumeContext<CandidateRegistered> context, CancellationToken cancellationToken)
+    protected override void Apply(CandidateRegistered message, PoolCandidate candidate)
     {
-        var candidate = await FindOrAddAsync(message.CandidateId, cancellationToken);
         if (!candidate.Erased)
         {
             candidate.RegisteredAt = message.RegisteredAt;
@@ -54,28 +46,25 @@ public sealed class CandidateRegisteredConsumer(MatchingDbContext db, TimeProvid
     }
 }
 
-public sealed class CandidateProfileChangedConsumer(MatchingDbContext db, TimeProvider timeProvider, IndexRefresh index) : PoolConsumer<CandidateProfileChanged>(db, timeProvider, index)
+public sealed class CandidateProfileChangedConsumer(PoolEventBatches batches) : PoolEventConsumer<CandidateProfileChanged>(batches)
 {
     protected override Guid CandidateId(CandidateProfileChanged message) => message.CandidateId;
 
-    protected override async Task HandleAsync(CandidateProfileChanged message, ConsumeContext<CandidateProfileChanged> context, CancellationToken cancellationToken) =>
-        (await FindOrAddAsync(message.CandidateId, cancellationToken)).ApplyProfile(message.Profile, message.ChangedAt);
+    protected override void Apply(CandidateProfileChanged message, PoolCandidate candidate) => candidate.ApplyProfile(message.Profile, message.ChangedAt);
 }
 
-public sealed class CandidateAvailabilityChangedConsumer(MatchingDbContext db, TimeProvider timeProvider, IndexRefresh index) : PoolConsumer<CandidateAvailabilityChanged>(db, timeProvider, index)
+public sealed class CandidateAvailabilityChangedConsumer(PoolEventBatches batches) : PoolEventConsumer<CandidateAvailabilityChanged>(batches)
 {
     protected override Guid CandidateId(CandidateAvailabilityChanged message) => message.CandidateId;
 
-    protected override async Task HandleAsync(CandidateAvailabilityChanged message, ConsumeContext<CandidateAvailabilityChanged> context, CancellationToken cancellationToken) =>
-        (await FindOrAddAsync(message.CandidateId, cancellationToken)).ApplyAvailability(message.Availability, message.ChangedAt);
+    protected override void Apply(CandidateAvailabilityChanged message, PoolCandidate candidate) => candidate.ApplyAvailability(message.Availability, message.ChangedAt);
 }
 
-public sealed class CandidateVettingChangedConsumer(MatchingDbContext db, TimeProvider timeProvider, IndexRefresh index) : PoolConsumer<CandidateVettingChanged>(db, timeProvider, index)
+public sealed class CandidateVettingChangedConsumer(PoolEventBatches batches) : PoolEventConsumer<CandidateVettingChanged>(batches)
 {
     protected override Guid CandidateId(CandidateVettingChanged message) => message.CandidateId;
 
-    protected override async Task HandleAsync(CandidateVettingChanged message, ConsumeContext<CandidateVettingChanged> context, CancellationToken cancellationToken) =>
-        (await FindOrAddAsync(message.CandidateId, cancellationToken)).ApplyVetting(message.Vetting, message.ChangedAt);
+    protected override void Apply(CandidateVettingChanged message, PoolCandidate candidate) => candidate.ApplyVetting(message.Vetting, message.ChangedAt);
 }
 
 /// <summary>
@@ -83,16 +72,25 @@ public sealed class CandidateVettingChangedConsumer(MatchingDbContext db, TimePr
 /// of the index and strips their name and the evidence about them from every stored shortlist (the scores
 /// stay, so a shortlist can still be accounted for).
 /// </summary>
-public sealed class CandidateErasedConsumer(MatchingDbContext db, TimeProvider timeProvider, IndexRefresh index) : PoolConsumer<CandidateErased>(db, timeProvider, index)
+public sealed class CandidateErasedConsumer(MatchingDbContext db, TimeProvider timeProvider, IndexRefresh index)
+    : IdempotentConsumer<CandidateErased, MatchingDbContext>(db, timeProvider)
 {
-    protected override Guid CandidateId(CandidateErased message) => message.CandidateId;
+    protected override Task AfterCommitAsync(CandidateErased message, CancellationToken cancellationToken) =>
+        index.RefreshAsync(Db, message.CandidateId, cancellationToken);
 
     protected override async Task HandleAsync(CandidateErased message, ConsumeContext<CandidateErased> context, CancellationToken cancellationToken)
     {
         // Waits for rankings that hold this row FOR SHARE (Shortlisting.DropErasedAsync) to commit, so the
         // shortlist updates below see their entries; rankings after this see the tombstone.
         await Db.Database.ExecuteSqlAsync($"SELECT 1 FROM pool_candidates WHERE candidate_id = {message.CandidateId} FOR UPDATE", cancellationToken);
-        var candidate = await FindOrAddAsync(message.CandidateId, cancellationToken);
+        var candidate = await Db.PoolCandidates.FirstOrDefaultAsync(c => c.CandidateId == message.CandidateId, cancellationToken);
+        if (candidate is null)
+        {
+            candidate = new PoolCandidate { CandidateId = message.CandidateId };
+            Db.PoolCandidates.Add(candidate);
+        }
+
+        candidate.UpdatedAt = TimeProvider.GetUtcNow();
         var name = candidate.Profile?.FullName;
         candidate.Erase();
         await Db.Database.ExecuteSqlAsync(

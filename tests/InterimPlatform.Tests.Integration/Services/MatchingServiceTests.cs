@@ -76,6 +76,48 @@ public sealed class MatchingServiceTests(PlatformServers servers) : IAsyncLifeti
     }
 
     [Fact]
+    public async Task Events_applied_together_fail_one_by_one_only_the_bad_one_goes_to_the_error_queue()
+    {
+        // Published at once, they are applied in batches; one that PostgreSQL refuses (a NUL in its text) must not
+        // take the others with it.
+        var good = Enumerable.Range(0, 40).Select(_ => (MessageId: NewId.NextGuid(), CandidateId: Guid.NewGuid())).ToList();
+        var badMessageId = NewId.NextGuid();
+        var badCandidateId = Guid.NewGuid();
+        var at = DateTimeOffset.UtcNow;
+        var published = good.Take(20).Select(g => servers.OtherServices.Publish(Registered(g.CandidateId, at), c => c.MessageId = g.MessageId))
+            .Append(servers.OtherServices.Publish(Registered(badCandidateId, at) with { Profile = Profile with { FullName = "Ingrid\u0000Dahl" } }, c => c.MessageId = badMessageId))
+            .Concat(good.Skip(20).Select(g => servers.OtherServices.Publish(Registered(g.CandidateId, at), c => c.MessageId = g.MessageId)));
+        await Task.WhenAll(published);
+
+        foreach (var (messageId, _) in good)
+        {
+            await _consumed.WaitForAsync(messageId, 1, TimeSpan.FromSeconds(30));
+        }
+
+        var client = _service.CreateClient();
+        var failed = await Eventually.GetAsync(
+            async () => (await client.GetFromJsonAsync<List<FailedMessage>>("/api/matching/messaging/error-queues/matching-candidate-registered/messages"))!
+                .SingleOrDefault(m => m.MessageId == badMessageId.ToString()),
+            TimeSpan.FromSeconds(90),
+            "the bad event in the error queue");
+        try
+        {
+            foreach (var (_, candidateId) in good)
+            {
+                Assert.Equal("Ingrid Dahl", (await GetAsync(candidateId))?.Profile?.FullName);
+            }
+
+            Assert.Null(await GetAsync(badCandidateId));
+            Assert.NotNull(failed.Reason);
+            Assert.Equal(0, _consumed.Count(badMessageId));
+        }
+        finally
+        {
+            await client.DeleteAsync($"/api/matching/messaging/error-queues/matching-candidate-registered/messages/{badMessageId}");
+        }
+    }
+
+    [Fact]
     public async Task Every_candidate_event_updates_its_facet_and_an_older_event_never_overwrites_a_newer_one()
     {
         var candidateId = Guid.NewGuid();

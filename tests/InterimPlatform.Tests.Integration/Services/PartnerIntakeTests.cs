@@ -222,6 +222,54 @@ public sealed class PartnerIntakeTests(PlatformServers servers) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_message_without_user_id_is_answered_on_the_senders_own_receipts_queue()
+    {
+        // What most AMQP clients send unless asked: no user_id. The routing key names the sender, and the broker
+        // lets a partner publish only with its own id.
+        var message = SampleCandidates.Upsert(Globalise, 50, DateTimeOffset.UtcNow);
+        var properties = new BasicProperties { ContentType = "application/json", DeliveryMode = DeliveryModes.Persistent, MessageId = message["messageId"]!.GetValue<string>() };
+        await _channel.BasicPublishAsync(PartnerTopology.IntakeExchange, Globalise, mandatory: false, properties, Encoding.UTF8.GetBytes(message.ToJsonString()));
+
+        var receipt = Assert.Single(await ReceiptsAsync(1));
+
+        Assert.Equal(ReceiptStatus.Rejected, receipt.Status);
+        Assert.Equal(Guid.Parse(message["messageId"]!.GetValue<string>()), receipt.MessageId);
+        Assert.Equal(["The AMQP user_id property is required: set it to your RabbitMQ user name ('globalise')."], receipt.Reasons);
+        Assert.Equal(0, await CountAsync(c => c.PartnerPersonId == "globalise-0000050"));
+    }
+
+    [Fact]
+    public async Task A_partner_may_not_publish_under_another_partners_routing_key()
+    {
+        // Else a message without user_id could have its receipt sent to another partner's queue.
+        await using var probe = await ConnectAsync(Globalise);
+        var error = await Assert.ThrowsAnyAsync<OperationInterruptedException>(() => UseChannelAsync(probe, async c =>
+        {
+            await c.BasicPublishAsync(PartnerTopology.IntakeExchange, "nordic-interim", mandatory: false, new BasicProperties(), "{}"u8.ToArray());
+            await Task.Delay(300);
+            return await c.BasicGetAsync(PartnerTopology.ReceiptsQueue(Globalise), autoAck: false);
+        }));
+
+        Assert.Equal((ushort)403, error.ShutdownReason?.ReplyCode);
+    }
+
+    [Fact]
+    public async Task Every_type_error_in_a_message_is_a_reason_naming_its_field_in_the_receipt()
+    {
+        var message = SampleCandidates.Upsert(Globalise, 51, DateTimeOffset.UtcNow);
+        message["candidate"]!["skills"] = "erp migration";
+        message["candidate"]!["languages"] = 3;
+
+        await PublishAsync(message);
+        var receipt = Assert.Single(await ReceiptsAsync(1));
+
+        Assert.Equal(ReceiptStatus.Rejected, receipt.Status);
+        Assert.Contains("candidate.skills: Must be a list of text.", receipt.Reasons);
+        Assert.Contains(receipt.Reasons, r => r.StartsWith("candidate.languages: Must be a list", StringComparison.Ordinal));
+        Assert.DoesNotContain(receipt.Reasons, r => r.Contains("System.", StringComparison.Ordinal) || r.Contains("`1", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task The_documented_example_with_a_local_time_offset_is_accepted()
     {
         var example = JsonNode.Parse(File.ReadAllText(Path.Combine(AppHostProcess.RepositoryRoot(), "docs", "partners", "examples", "upsert.json")))!.AsObject();
