@@ -16,6 +16,7 @@ public static class OperatorResources
         ["rabbitmq.com/v1beta1/RabbitmqCluster"] = typeof(RabbitmqCluster),
         ["rabbitmq.com/v1beta1/User"] = typeof(RabbitmqUser),
         ["rabbitmq.com/v1beta1/Permission"] = typeof(RabbitmqPermission),
+        ["rabbitmq.com/v1beta1/TopicPermission"] = typeof(RabbitmqTopicPermission),
         ["rabbitmq.com/v1beta1/Exchange"] = typeof(RabbitmqExchange),
         ["rabbitmq.com/v1beta1/Queue"] = typeof(RabbitmqQueue),
         ["rabbitmq.com/v1beta1/Binding"] = typeof(RabbitmqBinding),
@@ -74,6 +75,31 @@ public sealed class RabbitmqPermission : OperatorResource<RabbitmqPermission.Per
     public sealed class Patterns
     {
         public string Configure { get; set; } = "";
+
+        public string Write { get; set; } = "";
+
+        public string Read { get; set; } = "";
+    }
+}
+
+public sealed class RabbitmqTopicPermission : OperatorResource<RabbitmqTopicPermission.TopicPermissionSpec>
+{
+    public sealed class TopicPermissionSpec
+    {
+        public string Vhost { get; set; } = "";
+
+        public string? User { get; set; }
+
+        public NameReference? UserReference { get; set; }
+
+        public TopicPatterns Permissions { get; set; } = new();
+
+        public NameReference RabbitmqClusterReference { get; set; } = new();
+    }
+
+    public sealed class TopicPatterns
+    {
+        public string Exchange { get; set; } = "";
 
         public string Write { get; set; } = "";
 

@@ -255,7 +255,15 @@ public sealed partial class KubernetesManifestTests(AspireManifest manifest) : I
             var user = users[$"partner-{partner.Name}"];
             Assert.Equal($"partner-{partner.Name}-credentials", user.Spec.ImportCredentialsSecret!.Name);
             AssertPermissions(new RabbitMQPermissions(partner.Configure, partner.Write, partner.Read), permissions[user.Metadata.Name]);
+            // Its routing keys on the intake exchange (topic permissions), as the AppHost sets them.
+            Assert.Equal(
+                (partner.TopicWrites ?? []).Select(t => (t.Exchange, t.RoutingKeys)).Order(),
+                objects.OfType<RabbitmqTopicPermission>().Where(t => t.Spec.UserReference?.Name == user.Metadata.Name).Select(t => (t.Spec.Permissions.Exchange, t.Spec.Permissions.Write)).Order());
         }
+
+        // Service users have no topic restrictions (as locally), and every topic permission belongs to a user here.
+        Assert.All(objects.OfType<RabbitmqTopicPermission>(), t => Assert.StartsWith("partner-", t.Spec.UserReference?.Name ?? "", StringComparison.Ordinal));
+        Assert.All(objects.OfType<RabbitmqTopicPermission>(), o => Assert.Equal((ClusterNameOf(objects), "/"), (o.Spec.RabbitmqClusterReference.Name, o.Spec.Vhost)));
 
         Assert.Equal(users.Count, permissions.Count);
         Assert.Equal(
@@ -275,6 +283,8 @@ public sealed partial class KubernetesManifestTests(AspireManifest manifest) : I
         Assert.All(objects.OfType<RabbitmqExchange>(), o => Assert.Equal((clusterName, "/"), (o.Spec.RabbitmqClusterReference.Name, o.Spec.Vhost)));
         Assert.All(objects.OfType<RabbitmqBinding>(), o => Assert.Equal((clusterName, "/"), (o.Spec.RabbitmqClusterReference.Name, o.Spec.Vhost)));
     }
+
+    private static string ClusterNameOf(IReadOnlyList<IKubernetesObject> objects) => objects.OfType<RabbitmqCluster>().Single().Metadata.Name;
 
     private static void AssertPermissions(RabbitMQPermissions expected, RabbitmqPermission actual)
     {
