@@ -331,6 +331,12 @@ public sealed partial class KubernetesManifestTests(AspireManifest manifest) : I
             Assert.True(deny.Spec.PodSelector.MatchLabels.All(l => labels.TryGetValue(l.Key, out var v) && v == l.Value), $"{deployment.Metadata.Name} is not under the default deny ({overlay})");
         }
 
+        // The servers' operators copy their resources' labels onto their pods: the default deny (egress to DNS only) must
+        // not catch the broker's or the database's pods, which talk to each other and to the Kubernetes API.
+        Assert.All(
+            objects.OfType<RabbitmqCluster>().Select(c => c.Metadata).Concat(objects.OfType<CnpgCluster>().Select(c => c.Metadata)),
+            m => Assert.False(deny.Spec.PodSelector.MatchLabels.All(l => m.Labels?.TryGetValue(l.Key, out var v) == true && v == l.Value), $"{m.Name} would be under the default deny ({overlay})"));
+
         foreach (var service in ServiceBrokerUsers.All.Select(s => s.Service))
         {
             var policy = policies.Single(p => p.Metadata.Name == service);
