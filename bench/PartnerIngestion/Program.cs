@@ -83,8 +83,33 @@ while (await ScalarAsync(database, "SELECT count(*) FROM outbox_messages WHERE s
     await Task.Delay(250);
 }
 
+var scansBefore = await IndexScansAsync(database);
 await SearchLatencyAsync(platform.GatewayUrl, platform.ApiKey("recruiter"), database);
+// Which of the candidates table's indexes the searches used: each one costs every partner batch its upkeep.
+await Task.Delay(TimeSpan.FromSeconds(2)); // PostgreSQL publishes a backend's statistics within a second of its last query
+var scansAfter = await IndexScansAsync(database);
+Console.WriteLine($"{"index on candidates",-44} {"scans in the searches",22} {"size",9}");
+foreach (var (index, (scans, size)) in scansAfter.OrderBy(i => i.Key, StringComparer.Ordinal))
+{
+    Console.WriteLine($"{index,-44} {scans - scansBefore.GetValueOrDefault(index).Scans,22:N0} {size / (1024 * 1024),6:N0} MiB");
+}
+
 return 0;
+
+static async Task<Dictionary<string, (long Scans, long Size)>> IndexScansAsync(string connectionString)
+{
+    await using var connection = new NpgsqlConnection(connectionString);
+    await connection.OpenAsync();
+    await using var command = new NpgsqlCommand("SELECT indexrelname, idx_scan, pg_relation_size(indexrelid) FROM pg_stat_user_indexes WHERE relname = 'candidates'", connection);
+    await using var reader = await command.ExecuteReaderAsync();
+    var scans = new Dictionary<string, (long, long)>(StringComparer.Ordinal);
+    while (await reader.ReadAsync())
+    {
+        scans[reader.GetString(0)] = (reader.GetInt64(1), reader.GetInt64(2));
+    }
+
+    return scans;
+}
 
 // Publishes as the partner and follows each stage until every person is in every index.
 async Task<TimeSpan> EndToEndAsync(List<byte[]> bodies, int expectedTotal)
