@@ -94,27 +94,17 @@ public static class PostgresHostingExtensions
     {
         var database = new PostgresDatabaseResource(name, databaseName ?? name, builder.Resource, ownerPassword.Resource);
         builder.Resource.Databases.Add(database);
-        var healthCheckKey = $"{name}_check";
-        builder.ApplicationBuilder.Services.AddHealthChecks().Add(new HealthCheckRegistration(
-            healthCheckKey, _ => new PostgresReadyCheck(builder.Resource, database), HealthStatus.Unhealthy, tags: null));
-
-        // DCP runs the server; nothing runs a database, so it shows its server's state (Aspire passes a parent's
-        // state on to its children only for containers).
-        builder.ApplicationBuilder.Eventing.Subscribe<InitializeResourceEvent>(database, (e, cancellationToken) =>
-        {
-            _ = ParentState.MirrorAsync(e.Notifications, builder.Resource, database, cancellationToken);
-            return Task.CompletedTask;
-        });
-
-        return builder.ApplicationBuilder.AddResource(database)
-            .WithInitialState(new CustomResourceSnapshot
+        return ParentState.AddChild(
+            builder,
+            database,
+            () => new PostgresReadyCheck(builder.Resource, database),
+            new CustomResourceSnapshot
             {
                 ResourceType = "Database",
                 State = KnownResourceStates.Waiting,
                 Properties = [new(CustomResourceKnownProperties.Source, $"{builder.Resource.Name}/{database.DatabaseName}")],
-            })
-            .WithIconName("Database")
-            .WithHealthCheck(healthCheckKey);
+            },
+            iconName: "Database");
     }
 
     /// <summary>Initialises the data directory on the first start (or after an interrupted first start).</summary>

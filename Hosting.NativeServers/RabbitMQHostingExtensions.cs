@@ -101,19 +101,11 @@ public static class RabbitMQHostingExtensions
         RabbitMQPermissions permissions)
     {
         var user = new RabbitMQUserResource(name, userName, builder.Resource, password.Resource, permissions);
-        var healthCheckKey = $"{name}_check";
-        builder.ApplicationBuilder.Services.AddHealthChecks().Add(new HealthCheckRegistration(
-            healthCheckKey, _ => new RabbitMQUserReadyCheck(user), HealthStatus.Unhealthy, tags: null));
-
-        // DCP runs the node; nothing runs a user, so it shows its node's state (as a database shows its server's).
-        builder.ApplicationBuilder.Eventing.Subscribe<InitializeResourceEvent>(user, (e, cancellationToken) =>
-        {
-            _ = ParentState.MirrorAsync(e.Notifications, builder.Resource, user, cancellationToken);
-            return Task.CompletedTask;
-        });
-
-        return builder.ApplicationBuilder.AddResource(user)
-            .WithInitialState(new CustomResourceSnapshot
+        return ParentState.AddChild(
+            builder,
+            user,
+            () => new RabbitMQUserReadyCheck(user),
+            new CustomResourceSnapshot
             {
                 ResourceType = "BrokerUser",
                 State = KnownResourceStates.Waiting,
@@ -122,9 +114,8 @@ public static class RabbitMQHostingExtensions
                 // error has occurred"), for a reason not yet found. The services still wait for the users' health.
                 IsHidden = true,
                 Properties = [new(CustomResourceKnownProperties.Source, $"{builder.Resource.Name}/{userName}")],
-            })
-            .WithIconName("Person")
-            .WithHealthCheck(healthCheckKey);
+            },
+            iconName: "Person");
     }
 
     private static async Task WriteConfigurationAsync(RabbitMQNodeResource node, CancellationToken cancellationToken)

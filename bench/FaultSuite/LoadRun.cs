@@ -195,14 +195,5 @@ internal sealed class LoadRun(BenchPlatform platform, HttpClient gateway, Partne
     }
 
     /// <summary>Memory (PSS, KiB) of each running resource: its process and all its descendants (PostgreSQL's backends, RabbitMQ's helpers).</summary>
-    private Dictionary<string, long> Memory()
-    {
-        // Proportional set size: memory shared by several processes (PostgreSQL's shared buffers, in every backend's
-        // RSS) is counted once across them, so a tree's sum means something.
-        var table = ProcessTable.Read();
-        return platform.Resources
-            .Select(name => (Name: name, Pid: platform.TryProcessId(name)))
-            .Where(r => r.Pid is not null)
-            .ToDictionary(r => r.Name, r => table.Trees([r.Pid!.Value]).Sum(p => ProcessCosts.Pss(p.Pid) ?? 0) / 1024);
-    }
+    private Dictionary<string, long> Memory() => platform.ResourceMemory().ToDictionary(m => m.Key, m => m.Value / 1024);
 }

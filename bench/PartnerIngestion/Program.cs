@@ -117,7 +117,7 @@ async Task<TimeSpan> EndToEndAsync(List<byte[]> bodies, int expectedTotal)
     await using var connection = await partner.CreateConnectionAsync();
     var receipts = new ReceiptCounter();
     await using var reading = await receipts.StartAsync(connection);
-    var cpuBefore = CpuTimes();
+    var cpuBefore = platform.ResourceCpuTimes();
     var stopwatch = Stopwatch.StartNew();
     var stages = new ConcurrentDictionary<string, TimeSpan>();
     var publishing = PublishAsync(connection, "partner-intake", Partner, bodies, userId: Partner)
@@ -156,7 +156,7 @@ async Task<TimeSpan> EndToEndAsync(List<byte[]> bodies, int expectedTotal)
         if (stopwatch.Elapsed - lastMemory > TimeSpan.FromSeconds(2))
         {
             lastMemory = stopwatch.Elapsed;
-            foreach (var (resource, bytes) in Memory())
+            foreach (var (resource, bytes) in platform.ResourceMemory())
             {
                 memoryPeak[resource] = Math.Max(memoryPeak.GetValueOrDefault(resource), bytes);
             }
@@ -172,7 +172,7 @@ async Task<TimeSpan> EndToEndAsync(List<byte[]> bodies, int expectedTotal)
 
     await publishing;
     var total = stages.Values.Max();
-    var cpu = CpuTimes().ToDictionary(c => c.Key, c => c.Value - cpuBefore.GetValueOrDefault(c.Key));
+    var cpu = platform.ResourceCpuTimes().ToDictionary(c => c.Key, c => c.Value - cpuBefore.GetValueOrDefault(c.Key));
     Console.WriteLine();
     Console.WriteLine($"{"stage",-36} {"done at",9} {"share",7} {"rate",12}");
     var previous = TimeSpan.Zero;
@@ -323,24 +323,6 @@ async Task<int> IndexCountAsync(HttpClient client)
     return response.IsSuccessStatusCode ? (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("candidates").GetInt32() : 0;
 }
 
-Dictionary<string, TimeSpan> CpuTimes()
-{
-    var table = ProcessTable.Read();
-    return platform.Resources
-        .Select(name => (Name: name, Pid: platform.TryProcessId(name)))
-        .Where(r => r.Pid is not null)
-        .ToDictionary(r => r.Name, r => table.Trees([r.Pid!.Value]).Aggregate(TimeSpan.Zero, (sum, p) => sum + (ProcessCosts.CpuTime(p.Pid) ?? TimeSpan.Zero)));
-}
-
-Dictionary<string, long> Memory()
-{
-    var table = ProcessTable.Read();
-    return platform.Resources
-        .Select(name => (Name: name, Pid: platform.TryProcessId(name)))
-        .Where(r => r.Pid is not null)
-        .ToDictionary(r => r.Name, r => table.Trees([r.Pid!.Value]).Sum(p => ProcessCosts.Pss(p.Pid) ?? 0));
-}
-
 static async Task<long> CountAsync(NpgsqlConnection connection, string sql)
 {
     await using var command = new NpgsqlCommand(sql, connection);
@@ -351,8 +333,7 @@ static async Task<long> ScalarAsync(string connectionString, string sql)
 {
     await using var connection = new NpgsqlConnection(connectionString);
     await connection.OpenAsync();
-    await using var command = new NpgsqlCommand(sql, connection);
-    return (long)(await command.ExecuteScalarAsync())!;
+    return await CountAsync(connection, sql);
 }
 
 static async Task<double> RawBrokerRateAsync(ConnectionFactory factory, List<byte[]> bodies)

@@ -174,6 +174,25 @@ public sealed class BenchPlatform : IAsyncDisposable
     public IReadOnlyList<int> ProcessIds(string resource) => [.. ProcessTable.Read().Trees([ProcessId(resource)]).Select(p => p.Pid)];
 
     /// <summary>
+    /// Each running resource's proportional set size in bytes, over its process tree: memory shared by several
+    /// processes (PostgreSQL's shared buffers, in every backend's RSS) is counted once across them, so a sum means something.
+    /// </summary>
+    public Dictionary<string, long> ResourceMemory() => PerResource((table, pid) => table.Trees([pid]).Sum(p => ProcessCosts.Pss(p.Pid) ?? 0));
+
+    /// <summary>Each running resource's CPU time so far, over its process tree (a process that ended takes its time with it).</summary>
+    public Dictionary<string, TimeSpan> ResourceCpuTimes() =>
+        PerResource((table, pid) => table.Trees([pid]).Aggregate(TimeSpan.Zero, (sum, p) => sum + (ProcessCosts.CpuTime(p.Pid) ?? TimeSpan.Zero)));
+
+    private Dictionary<string, T> PerResource<T>(Func<ProcessTable, int, T> measure)
+    {
+        var table = ProcessTable.Read();
+        return Resources
+            .Select(name => (Name: name, Pid: TryProcessId(name)))
+            .Where(r => r.Pid is not null)
+            .ToDictionary(r => r.Name, r => measure(table, r.Pid!.Value));
+    }
+
+    /// <summary>
     /// Every process of the platform: this process's descendants, and DCP's (DCP and its helpers are not children of
     /// the AppHost, here this process: they name it on their command line, <c>--monitor PID</c>). Not this process.
     /// </summary>
