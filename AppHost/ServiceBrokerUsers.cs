@@ -20,7 +20,7 @@ public static class ServiceBrokerUsers
     public static readonly IReadOnlyList<ServiceBrokerUser> All =
     [
         new("candidates",
-            Publishes: [typeof(CandidateRegistered), typeof(CandidateProfileChanged), typeof(CandidateAvailabilityChanged), typeof(CandidateVettingChanged), typeof(CandidateErased)],
+            Publishes: [typeof(CandidateRegistered), typeof(CandidateProfileChanged), typeof(CandidateAvailabilityChanged), typeof(CandidateVettingChanged), typeof(CandidateEventBatch), typeof(CandidateErased)],
             Consumes: [typeof(CandidatePlaced), typeof(PlacementEnded), typeof(AssignmentCompleted)],
             // The partner intake (plain AMQP, docs/partners.md): Candidates owns and declares both partner exchanges,
             // binds its intake queue to the intake exchange (read) and answers on the receipts exchange (write). It
@@ -36,7 +36,7 @@ public static class ServiceBrokerUsers
             Consumes:
             [
                 typeof(CandidateRegistered), typeof(CandidateProfileChanged), typeof(CandidateAvailabilityChanged), typeof(CandidateVettingChanged),
-                typeof(CandidateErased), typeof(CandidatePlaced), typeof(PlacementEnded), typeof(MatchRequested),
+                typeof(CandidateEventBatch), typeof(CandidateErased), typeof(CandidatePlaced), typeof(PlacementEnded), typeof(MatchRequested),
             ]),
     ];
 

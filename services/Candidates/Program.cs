@@ -8,6 +8,7 @@ using InterimPlatform.Candidates.Vetting;
 using InterimPlatform.Messaging;
 using InterimPlatform.Messaging.Idempotency;
 using InterimPlatform.Messaging.Operations;
+using InterimPlatform.Messaging.Outbox;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -21,6 +22,7 @@ builder.AddServiceMessaging<CandidatesDbContext>("candidates", bus =>
     bus.AddConsumer<PlacementEndedConsumer>();
     bus.AddConsumer<AssignmentCompletedConsumer>();
 });
+builder.Services.AddSingleton<IOutboxBatchForm, CandidateEventBatching>();
 builder.AddPartnerIntake();
 builder.Services.AddOpenApi(options => options.AddExamples(ApiExamples.For));
 

@@ -38,6 +38,8 @@ builder.AddServiceMessaging<MatchingDbContext>("matching", bus =>
     bus.AddConsumer<CandidateProfileChangedConsumer>().Endpoint(e => e.PrefetchCount = e.ConcurrentMessageLimit = PoolEventBatches.MaxBatch);
     bus.AddConsumer<CandidateAvailabilityChangedConsumer>().Endpoint(e => e.PrefetchCount = e.ConcurrentMessageLimit = PoolEventBatches.MaxBatch);
     bus.AddConsumer<CandidateVettingChangedConsumer>().Endpoint(e => e.PrefetchCount = e.ConcurrentMessageLimit = PoolEventBatches.MaxBatch);
+    // Each batch message holds up to an outbox batch of events: two in hand, so one gathers while one commits.
+    bus.AddConsumer<CandidateEventBatchConsumer>().Endpoint(e => e.PrefetchCount = e.ConcurrentMessageLimit = 2);
     bus.AddConsumer<CandidateErasedConsumer>();
     bus.AddConsumer<CandidatePlacedConsumer>();
     bus.AddConsumer<PlacementEndedConsumer>();

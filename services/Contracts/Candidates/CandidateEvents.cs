@@ -68,3 +68,21 @@ public sealed record CandidateAvailabilityChanged(Guid CandidateId, CandidateAva
 /// this candidate id; the id itself is not personal data once nothing links it to the person.
 /// </summary>
 public sealed record CandidateErased(Guid CandidateId, DateTimeOffset ErasedAt);
+
+/// <summary>
+/// Several of the events above in one message, so that a partner's push of thousands of people costs the broker
+/// one message per batch rather than one per person. Candidates' outbox packs whatever of these events it sends
+/// together; each entry is exactly the single event it stands for, under that event's own message id, so a
+/// consumer applies each entry once, whether it arrived alone or in a batch, and may apply the entries of a batch
+/// independently (one failing does not hold up the others).
+/// </summary>
+/// <param name="Events">In the order they were written; at most one entry per candidate.</param>
+public sealed record CandidateEventBatch(IReadOnlyList<CandidateEventBatchEntry> Events);
+
+/// <summary>One event of a <see cref="CandidateEventBatch"/>: its message id and exactly one of the events.</summary>
+public sealed record CandidateEventBatchEntry(
+    Guid MessageId,
+    CandidateRegistered? Registered = null,
+    CandidateProfileChanged? ProfileChanged = null,
+    CandidateAvailabilityChanged? AvailabilityChanged = null,
+    CandidateVettingChanged? VettingChanged = null);

@@ -2,6 +2,7 @@ using System.Text.Json;
 using InterimPlatform.Contracts.Candidates.V1;
 using InterimPlatform.Matching.Data;
 using InterimPlatform.Matching.Ranking;
+using InterimPlatform.Messaging;
 using InterimPlatform.Messaging.Inbox;
 using InterimPlatform.Messaging.Outbox;
 using MassTransit;
@@ -33,7 +34,9 @@ public sealed class CandidateRegisteredConsumer(PoolEventBatches batches) : Pool
 {
     protected override Guid CandidateId(CandidateRegistered message) => message.CandidateId;
 
-    protected override void Apply(CandidateRegistered message, PoolCandidate candidate)
+    protected override void Apply(CandidateRegistered message, PoolCandidate candidate) => Register(message, candidate);
+
+    internal static void Register(CandidateRegistered message, PoolCandidate candidate)
     {
         if (!candidate.Erased)
         {
@@ -65,6 +68,41 @@ public sealed class CandidateVettingChangedConsumer(PoolEventBatches batches) : 
     protected override Guid CandidateId(CandidateVettingChanged message) => message.CandidateId;
 
     protected override void Apply(CandidateVettingChanged message, PoolCandidate candidate) => candidate.ApplyVetting(message.Vetting, message.ChangedAt);
+}
+
+/// <summary>
+/// Candidates' events sent together (<see cref="CandidateEventBatch"/>, during a partner's push). Each entry is
+/// applied as its single event would be, under the same inbox key (its message id and the single event's consumer),
+/// so an event counts once whichever way it came; the entries are applied independently, so a bad one fails the
+/// message (which is retried, then parked in the error queue) while the others stay applied.
+/// </summary>
+public sealed class CandidateEventBatchConsumer(PoolEventBatches batches) : IConsumer<CandidateEventBatch>
+{
+    public async Task Consume(ConsumeContext<CandidateEventBatch> context)
+    {
+        var entries = context.Message.Events ?? [];
+        var changes = entries.Select(ChangeOf).ToList();
+        await batches.ApplyAsync([.. changes.OfType<PoolChange>()], context.CancellationToken);
+        if (changes.Contains(null))
+        {
+            // Not retried: the well-formed entries are applied; the message is parked with the reason.
+            var malformed = entries.Where((_, i) => changes[i] is null).Select(e => e.MessageId);
+            throw new MessageValidationException($"Every entry of a {nameof(CandidateEventBatch)} must hold exactly one event; these do not: {string.Join(", ", malformed)}.");
+        }
+    }
+
+    private static PoolChange? ChangeOf(CandidateEventBatchEntry entry) => entry switch
+    {
+        { Registered: { } e, ProfileChanged: null, AvailabilityChanged: null, VettingChanged: null } =>
+            new(entry.MessageId, nameof(CandidateRegisteredConsumer), e.CandidateId, c => CandidateRegisteredConsumer.Register(e, c)),
+        { Registered: null, ProfileChanged: { } e, AvailabilityChanged: null, VettingChanged: null } =>
+            new(entry.MessageId, nameof(CandidateProfileChangedConsumer), e.CandidateId, c => c.ApplyProfile(e.Profile, e.ChangedAt)),
+        { Registered: null, ProfileChanged: null, AvailabilityChanged: { } e, VettingChanged: null } =>
+            new(entry.MessageId, nameof(CandidateAvailabilityChangedConsumer), e.CandidateId, c => c.ApplyAvailability(e.Availability, e.ChangedAt)),
+        { Registered: null, ProfileChanged: null, AvailabilityChanged: null, VettingChanged: { } e } =>
+            new(entry.MessageId, nameof(CandidateVettingChangedConsumer), e.CandidateId, c => c.ApplyVetting(e.Vetting, e.ChangedAt)),
+        _ => null,
+    };
 }
 
 /// <summary>

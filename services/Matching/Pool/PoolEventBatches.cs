@@ -35,12 +35,32 @@ public sealed partial class PoolEventBatches(IServiceScopeFactory scopes, IndexR
     /// <paramref name="consumer"/>), and completes once that is committed and the index holds it. A message applied
     /// before changes nothing (the index is refreshed all the same, in case its first attempt failed after the commit).
     /// </summary>
-    public async Task ApplyAsync(Guid messageId, string consumer, Guid candidateId, Action<PoolCandidate> apply, CancellationToken cancellationToken)
+    public Task ApplyAsync(Guid messageId, string consumer, Guid candidateId, Action<PoolCandidate> apply, CancellationToken cancellationToken) =>
+        ApplyAsync([new PoolChange(messageId, consumer, candidateId, apply)], cancellationToken);
+
+    /// <summary>
+    /// Applies each change as <see cref="ApplyAsync(Guid, string, Guid, Action{PoolCandidate}, CancellationToken)"/>
+    /// does, independently of the others: completes once all are applied, or throws the first failure once every
+    /// change has been tried, so that a redelivery finds the others applied and retries only what failed.
+    /// </summary>
+    public async Task ApplyAsync(IReadOnlyList<PoolChange> changes, CancellationToken cancellationToken)
     {
         EnsureStarted();
-        var pending = new PoolEvent(messageId, consumer, candidateId, apply);
-        await _waiting.Writer.WriteAsync(pending, cancellationToken);
-        await pending.Done.Task.WaitAsync(cancellationToken);
+        var pending = changes.Select(c => new PoolEvent(c)).ToList();
+        foreach (var change in pending)
+        {
+            await _waiting.Writer.WriteAsync(change, cancellationToken);
+        }
+
+        var outcomes = Task.WhenAll(pending.Select(p => p.Done.Task));
+        try
+        {
+            await outcomes.WaitAsync(cancellationToken);
+        }
+        catch (Exception) when (outcomes.IsFaulted)
+        {
+            throw outcomes.Exception!.InnerExceptions[0];
+        }
     }
 
     public async ValueTask DisposeAsync()
@@ -138,15 +158,15 @@ public sealed partial class PoolEventBatches(IServiceScopeFactory scopes, IndexR
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<MatchingDbContext>();
-        var candidateIds = batch.Select(e => e.CandidateId).Distinct().ToList();
+        var candidateIds = batch.Select(e => e.Change.CandidateId).Distinct().ToList();
         await db.InUnitOfWorkAsync(
             async ct =>
             {
                 db.ChangeTracker.Clear();
                 await using var transaction = await db.Database.BeginTransactionAsync(ct);
                 var now = time.GetUtcNow();
-                var messageIds = batch.Select(e => e.MessageId).ToArray();
-                var consumers = batch.Select(e => e.Consumer).ToArray();
+                var messageIds = batch.Select(e => e.Change.MessageId).ToArray();
+                var consumers = batch.Select(e => e.Change.Consumer).ToArray();
                 // The inbox decides which events are new; the same message twice in one batch is applied once.
                 var fresh = await db.Database.SqlQuery<InboxKey>(
                     $"""
@@ -162,19 +182,19 @@ public sealed partial class PoolEventBatches(IServiceScopeFactory scopes, IndexR
                 }
 
                 var toApply = new HashSet<InboxKey>(fresh);
-                var ids = batch.Where(e => toApply.Contains(e.Key)).Select(e => e.CandidateId).Distinct().ToList();
+                var ids = batch.Where(e => toApply.Contains(e.Key)).Select(e => e.Change.CandidateId).Distinct().ToList();
                 var rows = await db.PoolCandidates.Where(c => ids.Contains(c.CandidateId)).ToDictionaryAsync(c => c.CandidateId, ct);
                 foreach (var pending in batch.Where(e => toApply.Remove(e.Key)))
                 {
-                    if (!rows.TryGetValue(pending.CandidateId, out var row))
+                    if (!rows.TryGetValue(pending.Change.CandidateId, out var row))
                     {
-                        row = new PoolCandidate { CandidateId = pending.CandidateId };
+                        row = new PoolCandidate { CandidateId = pending.Change.CandidateId };
                         db.PoolCandidates.Add(row);
                         rows.Add(row.CandidateId, row);
                     }
 
                     row.UpdatedAt = now;
-                    pending.Apply(row);
+                    pending.Change.Apply(row);
                 }
 
                 await db.SaveChangesAsync(ct);
@@ -204,12 +224,15 @@ public sealed partial class PoolEventBatches(IServiceScopeFactory scopes, IndexR
     [LoggerMessage(Level = LogLevel.Warning, Message = "A batch of {Count} candidate events failed; applying them one by one to find the one at fault")]
     private partial void LogBatchFailed(Exception exception, int count);
 
-    private sealed record PoolEvent(Guid MessageId, string Consumer, Guid CandidateId, Action<PoolCandidate> Apply)
+    private sealed record PoolEvent(PoolChange Change)
     {
-        public InboxKey Key => new(MessageId, Consumer);
+        public InboxKey Key => new(Change.MessageId, Change.Consumer);
 
         public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
     private sealed record InboxKey(Guid MessageId, string Consumer);
 }
+
+/// <summary>One event's change to one candidate's row, applied once per (<paramref name="MessageId"/>, <paramref name="Consumer"/>).</summary>
+public sealed record PoolChange(Guid MessageId, string Consumer, Guid CandidateId, Action<PoolCandidate> Apply);

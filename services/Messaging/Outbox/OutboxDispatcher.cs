@@ -16,6 +16,8 @@ namespace InterimPlatform.Messaging.Outbox;
 /// engagement are published in the order they were written, whichever instance sends them.</item>
 /// <item>Anything left unsent (a crash between commit and publish, a broker outage) is picked up by the
 /// next sweep; while the broker is down the dispatcher backs off without blocking any request.</item>
+/// <item>Where the service registered an <see cref="IOutboxBatchForm"/>, the batch's events of the types it carries
+/// travel together as one message.</item>
 /// </list>
 /// </summary>
 public sealed partial class OutboxDispatcher<TDbContext>(
@@ -23,6 +25,7 @@ public sealed partial class OutboxDispatcher<TDbContext>(
     IBus bus,
     OutboxSignal signal,
     OutboxMonitor monitor,
+    IEnumerable<IOutboxBatchForm> batchForms,
     TimeProvider timeProvider,
     ILogger<OutboxDispatcher<TDbContext>> logger) : BackgroundService
     where TDbContext : DbContext
@@ -36,6 +39,8 @@ public sealed partial class OutboxDispatcher<TDbContext>(
     private static readonly TimeSpan CleanupInterval = TimeSpan.FromHours(1);
 
     internal static readonly ActivitySource ActivitySource = new(OutboxMonitor.MeterName);
+
+    private readonly IOutboxBatchForm? _batchForm = batchForms.SingleOrDefault();
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -126,6 +131,7 @@ public sealed partial class OutboxDispatcher<TDbContext>(
         // The batch holds at most one row per aggregate, so its rows can be in flight together: the broker
         // confirms them as a group instead of one round trip each.
         var publishes = new List<(OutboxMessage Row, Task Publish)>(batch.Count);
+        var packed = new List<(OutboxMessage Row, object Message)>();
         foreach (var row in batch)
         {
             (object Message, Type Type) @event;
@@ -142,31 +148,56 @@ public sealed partial class OutboxDispatcher<TDbContext>(
                 continue;
             }
 
-            publishes.Add((row, PublishAsync(row, @event.Message, @event.Type, timeout.Token)));
+            if (_batchForm?.Carries(@event.Type) == true)
+            {
+                packed.Add((row, @event.Message));
+            }
+            else
+            {
+                publishes.Add((row, PublishAsync(row, @event.Message, @event.Type, timeout.Token)));
+            }
         }
 
-        var sent = 0;
+        if (packed.Count == 1)
+        {
+            publishes.Add((packed[0].Row, PublishAsync(packed[0].Row, packed[0].Message, packed[0].Message.GetType(), timeout.Token)));
+        }
+        else if (packed.Count > 1)
+        {
+            var publish = PublishPackedAsync(packed, _batchForm!, timeout.Token);
+            publishes.AddRange(packed.Select(p => (p.Row, publish)));
+        }
+
+        var sent = new List<Guid>(publishes.Count);
         Exception? brokerFault = null;
         foreach (var (row, publish) in publishes)
         {
-            row.Attempts++;
             try
             {
                 await publish.ConfigureAwait(false);
-                row.SentAt = timeProvider.GetUtcNow();
-                sent++;
+                sent.Add(row.Id);
             }
             catch (Exception e) when (!cancellationToken.IsCancellationRequested)
             {
                 // Keep what the broker confirmed; the rest waits for the next attempt.
+                row.Attempts++;
                 row.LastError = e.Message;
                 brokerFault ??= e;
             }
         }
 
+        // One statement for what was sent, rather than an update per row: a partner's push sends hundreds per batch.
+        if (sent.Count > 0)
+        {
+            var sentAt = timeProvider.GetUtcNow();
+            var sentIds = sent.ToArray();
+            await db.Database.ExecuteSqlAsync(
+                $"UPDATE outbox_messages SET sent_at = {sentAt}, attempts = attempts + 1 WHERE id = ANY({sentIds})", CancellationToken.None).ConfigureAwait(false);
+        }
+
         await db.SaveChangesAsync(CancellationToken.None).ConfigureAwait(false);
         await transaction.CommitAsync(CancellationToken.None).ConfigureAwait(false);
-        return (sent, batch.Count, brokerFault);
+        return (sent.Count, batch.Count, brokerFault);
     }
 
     private async Task PublishAsync(OutboxMessage row, object message, Type type, CancellationToken cancellationToken)
@@ -180,6 +211,23 @@ public sealed partial class OutboxDispatcher<TDbContext>(
         activity?.SetTag("interimplatform.outbox.aggregate_id", row.AggregateId);
         // Publisher confirms are on: the task completes once the broker has the message.
         await bus.Publish(message, type, context => context.MessageId = row.Id, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task PublishPackedAsync(List<(OutboxMessage Row, object Message)> packed, IOutboxBatchForm form, CancellationToken cancellationToken)
+    {
+        var first = packed[0].Row;
+        ActivityContext.TryParse(first.TraceParent, first.TraceState, out var parent);
+        // The batch continues the first event's trace and links the others' (a partner batch's events share one).
+        var links = packed.Skip(1)
+            .Select(p => ActivityContext.TryParse(p.Row.TraceParent, p.Row.TraceState, out var linked) ? linked : default)
+            .Where(linked => linked != default && linked.TraceId != parent.TraceId)
+            .DistinctBy(linked => linked.TraceId)
+            .Select(linked => new ActivityLink(linked));
+        using var activity = ActivitySource.StartActivity("outbox publish", ActivityKind.Internal, parent, links: links)
+            ?? (first.TraceParent is null ? null : new Activity("outbox publish").SetParentId(first.TraceParent).Start());
+        activity?.SetTag("interimplatform.outbox.batch.message_count", packed.Count);
+        var message = form.Pack([.. packed.Select(p => (p.Row.Id, p.Message))]);
+        await bus.Publish(message, message.GetType(), cancellationToken).ConfigureAwait(false);
     }
 
     private async Task CleanupAsync(CancellationToken cancellationToken)

@@ -314,6 +314,87 @@ public sealed class OutboxAndInboxTests(PlatformServers servers)
         await second.StopAsync();
     }
 
+    [Fact]
+    public async Task Events_of_the_types_a_service_batches_travel_together_each_under_its_own_message_id()
+    {
+        var database = await NotesService.CreateDatabaseAsync(servers);
+        var notes = Enumerable.Range(1, 4).Select(i => new Guid(i, 0, 0, new byte[8])).ToList();
+        var archived = Guid.NewGuid();
+        var rows = new List<OutboxMessage>();
+        await using (var db = NotesService.OpenDatabase(database))
+        {
+            var now = DateTimeOffset.UtcNow;
+            OutboxMessage Add<T>(T @event, Guid aggregate) where T : class
+            {
+                var row = OutboxMessage.Create(@event, aggregate.ToString(), now);
+                db.Set<OutboxMessage>().Add(row);
+                return row;
+            }
+
+            rows.AddRange(notes.Select(id => Add(new NoteWritten(id, "first", 1), id)));
+            var archivedRow = Add(new NoteArchived(archived), archived);
+            rows.AddRange(notes.Select(id => Add(new NoteWritten(id, "second", 2), id)));
+            rows.Add(Add(new NoteWritten(notes[0], "third", 3), notes[0]));
+            await db.SaveChangesAsync();
+            rows.Add(archivedRow);
+        }
+
+        var factory = new ConnectionFactory { Uri = servers.RabbitMQ.AmqpUri };
+        await using var connection = await factory.CreateConnectionAsync();
+        await using var channel = await connection.CreateChannelAsync();
+        async Task<string> ListenAsync(string exchange)
+        {
+            await channel.ExchangeDeclareAsync(exchange, ExchangeType.Fanout, durable: true);
+            var queue = (await channel.QueueDeclareAsync(queue: "", durable: false, exclusive: true, autoDelete: true)).QueueName;
+            await channel.QueueBindAsync(queue, exchange, routingKey: "");
+            return queue;
+        }
+
+        var batches = await ListenAsync("InterimPlatform.Tests.Integration.Messaging:NotesWritten");
+        var singles = await ListenAsync(NoteWrittenExchange);
+        var others = await ListenAsync("InterimPlatform.Tests.Integration.Messaging:NoteArchived");
+
+        using var host = NotesService.Build(_service, database, servers.MessagingConnectionString, _faults, dispatch: false, consume: false);
+        await StartAsync(host);
+        var services = host.Services;
+        var dispatcher = new OutboxDispatcher<NotesDbContext>(
+            services.GetRequiredService<IServiceScopeFactory>(), services.GetRequiredService<IBus>(), services.GetRequiredService<OutboxSignal>(),
+            services.GetRequiredService<OutboxMonitor>(), [new NotesWrittenTogether()], TimeProvider.System,
+            services.GetRequiredService<Microsoft.Extensions.Logging.ILogger<OutboxDispatcher<NotesDbContext>>>());
+        Assert.Equal(rows.Count, await DispatchUntilEmptyAsync(dispatcher, database));
+
+        async Task<List<JsonElement>> ReceivedAsync(string queue)
+        {
+            var messages = new List<JsonElement>();
+            while (await channel.BasicGetAsync(queue, autoAck: true) is { } delivery)
+            {
+                messages.Add(JsonDocument.Parse(delivery.Body).RootElement.Clone());
+            }
+
+            return messages;
+        }
+
+        // Each claim holds one event per note: the first two claims' notes travel as one message each, the third
+        // claim's single note alone, and the type the form does not carry alone.
+        var together = await ReceivedAsync(batches);
+        Assert.Equal(2, together.Count);
+        var entries = together.Select(m => m.GetProperty("message").GetProperty("notes").EnumerateArray()
+            .Select(e => (MessageId: e.GetProperty("messageId").GetGuid(), Sequence: e.GetProperty("note").GetProperty("sequence").GetInt32())).ToList()).ToList();
+        Assert.Equal([.. rows.Take(4).Select(r => r.Id)], entries[0].Select(e => e.MessageId));
+        Assert.Equal([.. rows.Skip(4).Take(4).Select(r => r.Id)], entries[1].Select(e => e.MessageId));
+        Assert.All(entries[0], e => Assert.Equal(1, e.Sequence));
+        Assert.All(entries[1], e => Assert.Equal(2, e.Sequence));
+        var alone = Assert.Single(await ReceivedAsync(singles));
+        Assert.Equal(rows[8].Id, alone.GetProperty("messageId").GetGuid());
+        Assert.Equal(rows[9].Id, Assert.Single(await ReceivedAsync(others)).GetProperty("messageId").GetGuid());
+        await using (var db = NotesService.OpenDatabase(database))
+        {
+            Assert.All(await db.Set<OutboxMessage>().ToListAsync(), r => Assert.True(r.SentAt is not null && r.Attempts == 1, $"{r.Id} marked sent once"));
+        }
+
+        await host.StopAsync();
+    }
+
     private static async Task<int> DispatchUntilEmptyAsync(OutboxDispatcher<NotesDbContext> dispatcher, string database)
     {
         var total = 0;
@@ -341,4 +422,19 @@ public sealed class OutboxAndInboxTests(PlatformServers servers)
         var health = await host.Services.GetRequiredService<IBusControl>().WaitForHealthStatus(BusHealthStatus.Healthy, timeout.Token);
         Assert.Equal(BusHealthStatus.Healthy, health);
     }
+}
+
+public sealed record NoteArchived(Guid NoteId);
+
+public sealed record NotesWritten(IReadOnlyList<NoteWrittenEntry> Notes);
+
+public sealed record NoteWrittenEntry(Guid MessageId, NoteWritten Note);
+
+/// <summary>A batch form as a service registers one: notes written travel together.</summary>
+file sealed class NotesWrittenTogether : IOutboxBatchForm
+{
+    public bool Carries(Type eventType) => eventType == typeof(NoteWritten);
+
+    public object Pack(IReadOnlyList<(Guid MessageId, object Event)> events) =>
+        new NotesWritten([.. events.Select(e => new NoteWrittenEntry(e.MessageId, (NoteWritten)e.Event))]);
 }

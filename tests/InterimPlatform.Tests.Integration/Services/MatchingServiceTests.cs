@@ -118,6 +118,66 @@ public sealed class MatchingServiceTests(PlatformServers servers) : IAsyncLifeti
     }
 
     [Fact]
+    public async Task A_batch_of_candidate_events_is_applied_entry_by_entry_and_only_its_bad_entries_hold_it_in_the_error_queue()
+    {
+        const string queue = "matching-candidate-event-batch";
+        var at = DateTimeOffset.UtcNow.AddMinutes(-10);
+        var known = Guid.NewGuid();
+        var knownRegistration = NewId.NextGuid();
+        await PublishAsync(Registered(known, at), knownRegistration);
+        var good = Enumerable.Range(0, 20).Select(_ => Guid.NewGuid()).ToList();
+        var bad = Guid.NewGuid();
+        var faulty = new CandidateEventBatch(
+        [
+            .. good.Select(id => new CandidateEventBatchEntry(NewId.NextGuid(), Registered: Registered(id, at))),
+            // The registration above sent again in a batch, as a dispatcher that crashed before marking it sent would.
+            new CandidateEventBatchEntry(knownRegistration, Registered: Registered(known, at) with { Profile = Profile with { FullName = "Changed By A Duplicate" } }),
+            new CandidateEventBatchEntry(NewId.NextGuid(), ProfileChanged: new CandidateProfileChanged(known, Profile with { DayRate = 1700m }, at.AddMinutes(5))),
+            new CandidateEventBatchEntry(NewId.NextGuid(), Registered: Registered(bad, at) with { Profile = Profile with { FullName = "Ingrid\u0000Dahl" } }),
+        ]);
+        var lonely = Guid.NewGuid();
+        var malformed = new CandidateEventBatch(
+        [
+            new CandidateEventBatchEntry(NewId.NextGuid(), Registered: Registered(lonely, at)),
+            new CandidateEventBatchEntry(NewId.NextGuid()),
+        ]);
+        var faultyId = NewId.NextGuid();
+        var malformedId = NewId.NextGuid();
+
+        await servers.OtherServices.Publish(faulty, c => c.MessageId = faultyId);
+        await servers.OtherServices.Publish(malformed, c => c.MessageId = malformedId);
+
+        var client = _service.CreateClient();
+        async Task<FailedMessage> ParkedAsync(Guid messageId) => await Eventually.GetAsync(
+            async () => (await client.GetFromJsonAsync<List<FailedMessage>>($"/api/matching/messaging/error-queues/{queue}/messages"))!
+                .SingleOrDefault(m => m.MessageId == messageId.ToString()),
+            TimeSpan.FromSeconds(90),
+            $"batch {messageId} in the error queue");
+        try
+        {
+            var faultyParked = await ParkedAsync(faultyId);
+            var malformedParked = await ParkedAsync(malformedId);
+
+            foreach (var candidateId in good.Append(lonely))
+            {
+                Assert.Equal("Ingrid Dahl", (await GetAsync(candidateId))?.Profile?.FullName);
+            }
+
+            var knownNow = (await GetAsync(known))!;
+            Assert.Equal("Ingrid Dahl", knownNow.Profile!.FullName);
+            Assert.Equal(1700m, knownNow.Profile.DayRate);
+            Assert.Null(await GetAsync(bad));
+            Assert.NotNull(faultyParked.Reason);
+            Assert.Contains("exactly one event", malformedParked.Reason);
+        }
+        finally
+        {
+            await client.DeleteAsync($"/api/matching/messaging/error-queues/{queue}/messages/{faultyId}");
+            await client.DeleteAsync($"/api/matching/messaging/error-queues/{queue}/messages/{malformedId}");
+        }
+    }
+
+    [Fact]
     public async Task Every_candidate_event_updates_its_facet_and_an_older_event_never_overwrites_a_newer_one()
     {
         var candidateId = Guid.NewGuid();
