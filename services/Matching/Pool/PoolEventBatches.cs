@@ -184,12 +184,13 @@ public sealed partial class PoolEventBatches(IServiceScopeFactory scopes, IndexR
                 var toApply = new HashSet<InboxKey>(fresh);
                 var ids = batch.Where(e => toApply.Contains(e.Key)).Select(e => e.Change.CandidateId).Distinct().ToList();
                 var rows = await db.PoolCandidates.Where(c => ids.Contains(c.CandidateId)).ToDictionaryAsync(c => c.CandidateId, ct);
+                var created = new List<PoolCandidate>();
                 foreach (var pending in batch.Where(e => toApply.Remove(e.Key)))
                 {
                     if (!rows.TryGetValue(pending.Change.CandidateId, out var row))
                     {
                         row = new PoolCandidate { CandidateId = pending.Change.CandidateId };
-                        db.PoolCandidates.Add(row);
+                        created.Add(row);
                         rows.Add(row.CandidateId, row);
                     }
 
@@ -198,6 +199,7 @@ public sealed partial class PoolEventBatches(IServiceScopeFactory scopes, IndexR
                 }
 
                 await db.SaveChangesAsync(ct);
+                await PoolCandidateCopy.CopyAsync((NpgsqlConnection)db.Database.GetDbConnection(), created, ct);
                 await transaction.CommitAsync(ct);
                 return true;
             },
