@@ -32,18 +32,14 @@ public sealed partial class PartnerIntakeWorker(
 {
     private const int BatchSize = 500;
     private const ushort Prefetch = 2000;
-
-    /// <summary>
-    /// Consumers side by side in each instance, as replicas are: while one applies its batch, another reads its
-    /// messages or waits for the broker to confirm its receipts. Alone, one leaves the machine half idle.
-    /// </summary>
-    private const int Consumers = 2;
     private static readonly TimeSpan BatchWindow = TimeSpan.FromMilliseconds(20);
     // One span per batch: the batch's database commands and publishes are its children, so they are traced
     // like a consumer's (plain AMQP carries no trace context of ours to continue).
     private static readonly ActivitySource Tracing = new("InterimPlatform.Candidates.PartnerIntake");
     private readonly Counter<long> _processed = meters.Create("InterimPlatform.Candidates").CreateCounter<long>(
         "interimplatform.partner_intake.messages", "{message}", "Partner messages processed, by partner and receipt status.");
+    // This instance's tally rows (replicas each keep their own, so they never contend for one).
+    private readonly string _tallyWriter = PartnerIntakeTallies.NewWriter();
 
     private sealed record Delivery(ulong Tag, byte[] Body, string? UserId, string RoutingKey, string? MessageId)
     {
@@ -51,17 +47,13 @@ public sealed partial class PartnerIntakeWorker(
         public string Sender => PartnerMessageReader.SenderOf(UserId, RoutingKey);
     }
 
-    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        // Each consumer counts in tally rows of its own, so two never contend for one.
-        Task.WhenAll(Enumerable.Range(0, Consumers).Select(_ => ConsumeUntilStoppedAsync(PartnerIntakeTallies.NewWriter(), stoppingToken)));
-
-    private async Task ConsumeUntilStoppedAsync(string tallyWriter, CancellationToken stoppingToken)
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                await ConsumeAsync(tallyWriter, stoppingToken);
+                await ConsumeAsync(stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -92,7 +84,7 @@ public sealed partial class PartnerIntakeWorker(
         await channel.QueueBindAsync(PartnerTopology.IntakeErrorQueue, PartnerTopology.IntakeErrorExchange, "", cancellationToken: cancellationToken);
     }
 
-    private async Task ConsumeAsync(string tallyWriter, CancellationToken stoppingToken)
+    private async Task ConsumeAsync(CancellationToken stoppingToken)
     {
         await using var connection = await connections.CreateConnectionAsync("candidates partner intake", stoppingToken);
         await using var consuming = await connection.CreateChannelAsync(cancellationToken: stoppingToken);
@@ -141,13 +133,13 @@ public sealed partial class PartnerIntakeWorker(
             }
 
             var started = time.GetTimestamp();
-            await ProcessAsync(batch, publishing, tallyWriter, stoppingToken);
+            await ProcessAsync(batch, publishing, stoppingToken);
             await consuming.BasicAckAsync(batch[^1].Tag, multiple: true, stoppingToken);
             LogBatch(batch.Count, time.GetElapsedTime(started).TotalMilliseconds);
         }
     }
 
-    private async Task ProcessAsync(List<Delivery> batch, IChannel publishing, string tallyWriter, CancellationToken cancellationToken)
+    private async Task ProcessAsync(List<Delivery> batch, IChannel publishing, CancellationToken cancellationToken)
     {
         using var activity = Tracing.StartActivity("partner-intake process", ActivityKind.Consumer);
         activity?.SetTag("messaging.system", "rabbitmq");
@@ -161,12 +153,12 @@ public sealed partial class PartnerIntakeWorker(
         List<IntakeOutcome> untallied = [.. outcomes.Select(o => o.Outcome)];
         if (valid.Count > 0)
         {
-            var (applied, notCounted) = await ApplyAsync(valid, untallied, tallyWriter, cancellationToken);
+            var (applied, notCounted) = await ApplyAsync(valid, untallied, cancellationToken);
             outcomes.AddRange(applied);
             untallied = notCounted;
         }
 
-        await TallyAsync(untallied, tallyWriter, cancellationToken);
+        await TallyAsync(untallied, cancellationToken);
 
         // A rejected message seen again (redelivered after a crash or a lost connection, or resent by the partner)
         // whose error copy was already confirmed gets its receipt again but no second error copy.
@@ -263,11 +255,11 @@ public sealed partial class PartnerIntakeWorker(
     /// with the first transaction that commits; what no transaction counted is returned as NotCounted.
     /// </summary>
     private async Task<(List<(Delivery, IntakeOutcome)> Outcomes, List<IntakeOutcome> NotCounted)> ApplyAsync(
-        List<(Delivery Delivery, ReadMessage Read)> valid, List<IntakeOutcome> alsoTally, string tallyWriter, CancellationToken cancellationToken)
+        List<(Delivery Delivery, ReadMessage Read)> valid, List<IntakeOutcome> alsoTally, CancellationToken cancellationToken)
     {
         try
         {
-            return (await ApplyBatchAsync(valid, alsoTally, tallyWriter, cancellationToken), []);
+            return (await ApplyBatchAsync(valid, alsoTally, cancellationToken), []);
         }
         catch (Exception e) when (!TransientFaults.IsTransient(e) && valid.Count > 1 && e is not OperationCanceledException)
         {
@@ -278,7 +270,7 @@ public sealed partial class PartnerIntakeWorker(
             {
                 try
                 {
-                    outcomes.AddRange(await ApplyBatchAsync([single], notCounted, tallyWriter, cancellationToken));
+                    outcomes.AddRange(await ApplyBatchAsync([single], notCounted, cancellationToken));
                     notCounted = [];
                 }
                 catch (Exception failure) when (!TransientFaults.IsTransient(failure) && failure is not OperationCanceledException)
@@ -294,13 +286,13 @@ public sealed partial class PartnerIntakeWorker(
     }
 
     /// <summary>Applies messages in one transaction; a passing fault (another replica's batch committed first, a dropped connection) is retried a few times here.</summary>
-    private async Task<List<(Delivery, IntakeOutcome)>> ApplyBatchAsync(List<(Delivery Delivery, ReadMessage Read)> valid, List<IntakeOutcome> alsoTally, string tallyWriter, CancellationToken cancellationToken)
+    private async Task<List<(Delivery, IntakeOutcome)>> ApplyBatchAsync(List<(Delivery Delivery, ReadMessage Read)> valid, List<IntakeOutcome> alsoTally, CancellationToken cancellationToken)
     {
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                return await ApplyOnceAsync(valid, alsoTally, tallyWriter, cancellationToken);
+                return await ApplyOnceAsync(valid, alsoTally, cancellationToken);
             }
             catch (Exception e) when ((TransientFaults.IsTransient(e) || IsConcurrentInsert(e)) && attempt < 5 && !cancellationToken.IsCancellationRequested)
             {
@@ -313,10 +305,10 @@ public sealed partial class PartnerIntakeWorker(
     private static bool IsConcurrentInsert(Exception e) =>
         e.GetBaseException() is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation };
 
-    private async Task<List<(Delivery, IntakeOutcome)>> ApplyOnceAsync(List<(Delivery Delivery, ReadMessage Read)> valid, List<IntakeOutcome> alsoTally, string tallyWriter, CancellationToken cancellationToken)
+    private async Task<List<(Delivery, IntakeOutcome)>> ApplyOnceAsync(List<(Delivery Delivery, ReadMessage Read)> valid, List<IntakeOutcome> alsoTally, CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
-        var processor = new PartnerIntakeProcessor(scope.ServiceProvider.GetRequiredService<CandidatesDbContext>(), time, tallyWriter);
+        var processor = new PartnerIntakeProcessor(scope.ServiceProvider.GetRequiredService<CandidatesDbContext>(), time, _tallyWriter);
         var outcomes = await processor.ApplyAsync([.. valid.Select(v => v.Read)], alsoTally, cancellationToken);
         var byRead = valid.ToDictionary(v => v.Read, v => v.Delivery);
         return [.. outcomes.Select(o => (byRead[o.Read], o))];
@@ -326,7 +318,7 @@ public sealed partial class PartnerIntakeWorker(
     /// Counts outcomes no batch transaction counted (a batch of rejections only): best effort, like the rejection
     /// records: a database outage must not hold up partners' receipts for a figure on the ops pages.
     /// </summary>
-    private async Task TallyAsync(List<IntakeOutcome> outcomes, string tallyWriter, CancellationToken cancellationToken)
+    private async Task TallyAsync(List<IntakeOutcome> outcomes, CancellationToken cancellationToken)
     {
         if (outcomes.Count == 0)
         {
@@ -336,7 +328,7 @@ public sealed partial class PartnerIntakeWorker(
         try
         {
             await using var scope = scopes.CreateAsyncScope();
-            await PartnerIntakeTallies.AddAsync(scope.ServiceProvider.GetRequiredService<CandidatesDbContext>(), tallyWriter, time.GetUtcNow(), outcomes, cancellationToken);
+            await PartnerIntakeTallies.AddAsync(scope.ServiceProvider.GetRequiredService<CandidatesDbContext>(), _tallyWriter, time.GetUtcNow(), outcomes, cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
