@@ -2,14 +2,16 @@
 // AppHost's app model through Aspire.Hosting.Testing, own state folder, own ports),
 // then, in one run:
 //   1. raw broker rate: the same partner messages through a bare queue with a bare publisher and consumer;
-//   2. the broker's rate for the traffic ingestion makes it carry (bare clients, no database);
+//   2. the broker's rate for the traffic ingestion makes it carry (bare clients, no database): receipts as --receipts
+//      asks for them, candidate events one per intake batch (modelled on the outbox's batched candidate events);
 //   3. end to end: the messages published as a partner until every person is stored, receipted, in Matching's
 //      database and in every Matching replica's ranking index, with each stage's time, CPU and memory per resource;
 //   4. freshness: partner messages at a steady rate beside an API read load, the time from publish to receipt and
 //      from receipt to rankable;
 //   5. search latency (p50, p99) through the gateway with the pool topped up to --search-pool candidates.
 // Usage: dotnet run -c Release --project bench/PartnerIngestion -- [--messages 50000] [--replicas 1] [--steady-rate 300]
-//        [--steady-seconds 60] [--search-pool 100000] [--keep-state]
+//        [--steady-seconds 60] [--search-pool 100000] [--receipts message|batch] [--keep-state]
+//        --receipts batch: the partner asks for its receipts in batches (x-receipt-form: batch.v1, docs/partners.md).
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
@@ -29,6 +31,14 @@ var replicas = Option(args, "--replicas", 1);
 var steadyRate = Option(args, "--steady-rate", 300);
 var steadySeconds = Option(args, "--steady-seconds", 60);
 var searchPool = Option(args, "--search-pool", 100_000);
+var batchedReceipts = Argument(args, "--receipts") switch
+{
+    null or "message" => false,
+    "batch" => true,
+    var other => throw new ArgumentException($"--receipts {other}: message or batch."),
+};
+// What the partner sets on every message it publishes: the receipt form it asks for.
+IDictionary<string, object?>? partnerHeaders = batchedReceipts ? new Dictionary<string, object?> { ["x-receipt-form"] = "batch.v1" } : null;
 const string Partner = "globalise";
 const double EndToEndTarget = 0.25;
 var freshnessTarget = TimeSpan.FromSeconds(2);
@@ -56,12 +66,15 @@ var indexes = platform.Instances("matching").Select(instance =>
 
 var now = DateTimeOffset.UtcNow;
 var bodies = Enumerable.Range(0, messages).Select(i => Encoding.UTF8.GetBytes(SampleCandidates.Upsert(Partner, i, now).ToJsonString())).ToList();
-Console.WriteLine($"{messages:N0} partner messages of {bodies.Average(b => b.Length):0} bytes on average; {indexes.Count} Matching replica(s).");
+Console.WriteLine($"{messages:N0} partner messages of {bodies.Average(b => b.Length):0} bytes on average; {indexes.Count} Matching replica(s); receipts: "
+    + (batchedReceipts ? "batch (x-receipt-form: batch.v1, one message per intake batch)" : "message (one per message)"));
 
 var raw = await RawBrokerRateAsync(admin, bodies);
 Console.WriteLine($"raw broker:  {raw:N0} msg/s (bare publisher with confirms → durable queue → bare consumer)");
-var traffic = await PipelineTrafficRateAsync(admin, bodies);
-Console.WriteLine($"traffic:     {traffic:N0} msg/s = {traffic / raw:0.00} × raw (the same broker carrying, with bare clients and no database, what ingestion makes it carry per message: the message in and out, a receipt in, an event in and out)");
+var traffic = await PipelineTrafficRateAsync(admin, bodies, batchedReceipts);
+Console.WriteLine($"traffic:     {traffic:N0} msg/s = {traffic / raw:0.00} × raw (the same broker carrying, with bare clients and no database, what ingestion makes it carry: "
+    + $"each message in and out, {(batchedReceipts ? "one receipt batch in per intake batch of 500" : "a receipt in per message")}, "
+    + "one candidate event in and out per intake batch of 500: events modelled batched, as the outbox's batched candidate events send them)");
 
 var endToEnd = await EndToEndAsync(bodies, expectedTotal: messages);
 var rate = messages / endToEnd.TotalSeconds;
@@ -73,7 +86,7 @@ if (searchPool > messages + freshness)
 {
     var more = Enumerable.Range(messages + freshness, searchPool - messages - freshness).Select(i => Encoding.UTF8.GetBytes(SampleCandidates.Upsert(Partner, i, now).ToJsonString())).ToList();
     await using var connection = await partner.CreateConnectionAsync();
-    await PublishAsync(connection, "partner-intake", Partner, more, userId: Partner);
+    await PublishAsync(connection, "partner-intake", Partner, more, userId: Partner, partnerHeaders);
 }
 
 // Search is measured on a settled platform: every event published, and Matching caught up with them.
@@ -120,7 +133,7 @@ async Task<TimeSpan> EndToEndAsync(List<byte[]> bodies, int expectedTotal)
     var cpuBefore = platform.ResourceCpuTimes();
     var stopwatch = Stopwatch.StartNew();
     var stages = new ConcurrentDictionary<string, TimeSpan>();
-    var publishing = PublishAsync(connection, "partner-intake", Partner, bodies, userId: Partner)
+    var publishing = PublishAsync(connection, "partner-intake", Partner, bodies, userId: Partner, partnerHeaders)
         .ContinueWith(_ => stages["broker in (confirmed)"] = stopwatch.Elapsed, TaskScheduler.Default);
     await using var candidates = new NpgsqlConnection(database);
     await candidates.OpenAsync();
@@ -237,7 +250,7 @@ async Task<int> FreshnessAsync(int offset, int perSecond, TimeSpan duration)
             }
 
             published[i] = stopwatch.Elapsed;
-            var properties = new BasicProperties { ContentType = "application/json", DeliveryMode = DeliveryModes.Persistent, UserId = Partner, MessageId = ids[i] };
+            var properties = new BasicProperties { ContentType = "application/json", DeliveryMode = DeliveryModes.Persistent, UserId = Partner, MessageId = ids[i], Headers = partnerHeaders };
             pending.Add(channel.BasicPublishAsync("partner-intake", Partner, mandatory: false, properties, Encoding.UTF8.GetBytes(steady[i].ToJsonString())).AsTask());
         }
 
@@ -370,9 +383,10 @@ static async Task<double> RawBrokerRateAsync(ConnectionFactory factory, List<byt
 }
 
 // The broker's ceiling for ingestion's message traffic: each message in and out, then, in batches of 500 as
-// the intake does, a receipt and an event published with confirms before the batch is acknowledged; a
-// second consumer takes the events (as Matching does). No database, no validation: the broker's share alone.
-static async Task<double> PipelineTrafficRateAsync(ConnectionFactory factory, List<byte[]> bodies)
+// the intake does, its receipts (one per message, or the batch's in one message) and one event carrying the
+// batch's people (modelled on the outbox's batched candidate events) published with confirms before the batch is
+// acknowledged; a second consumer takes the events (as Matching does). No database, no validation: the broker's share alone.
+static async Task<double> PipelineTrafficRateAsync(ConnectionFactory factory, List<byte[]> bodies, bool batchedReceipts)
 {
     await using var connection = await factory.CreateConnectionAsync();
     await using var setup = await connection.CreateChannelAsync();
@@ -399,15 +413,11 @@ static async Task<double> PipelineTrafficRateAsync(ConnectionFactory factory, Li
             return;
         }
 
-        var confirms = new List<Task>(batch.Count * 2);
-        foreach (var (_, body) in batch)
-        {
-            var id = JsonDocument.Parse(body).RootElement.GetProperty("messageId").GetString();
-            var properties = new BasicProperties { DeliveryMode = DeliveryModes.Persistent, ContentType = "application/json" };
-            confirms.Add(publishing.BasicPublishAsync("", "bench-receipts", false, properties, Encoding.UTF8.GetBytes($$"""{"messageId":"{{id}}","status":"accepted"}""")).AsTask());
-            confirms.Add(publishing.BasicPublishAsync("", "bench-events", false, properties, body).AsTask());
-        }
-
+        var properties = new BasicProperties { DeliveryMode = DeliveryModes.Persistent, ContentType = "application/json" };
+        Task Publish(string queue, byte[] body) => publishing.BasicPublishAsync("", queue, false, properties, body).AsTask();
+        var receipts = batch.Select(m => Encoding.UTF8.GetBytes($$"""{"messageId":"{{JsonDocument.Parse(m.Body).RootElement.GetProperty("messageId").GetString()}}","status":"accepted"}""")).ToList();
+        List<Task> confirms = batchedReceipts ? [Publish("bench-receipts", JsonArrayOf(receipts))] : [.. receipts.Select(r => Publish("bench-receipts", r))];
+        confirms.Add(Publish("bench-events", JsonArrayOf(batch.Select(m => m.Body))));
         await Task.WhenAll(confirms);
         await consuming.BasicAckAsync(batch[^1].Tag, multiple: true);
         batch.Clear();
@@ -417,11 +427,8 @@ static async Task<double> PipelineTrafficRateAsync(ConnectionFactory factory, Li
     var eventConsumer = new AsyncEventingBasicConsumer(events);
     eventConsumer.ReceivedAsync += async (_, e) =>
     {
-        if (++consumed % 500 == 0 || consumed == bodies.Count)
-        {
-            await events.BasicAckAsync(e.DeliveryTag, multiple: true);
-        }
-
+        consumed += JsonDocument.Parse(e.Body).RootElement.GetArrayLength(); // the event's people, read as Matching reads them
+        await events.BasicAckAsync(e.DeliveryTag, multiple: false);
         if (consumed == bodies.Count)
         {
             done.TrySetResult();
@@ -441,13 +448,13 @@ static async Task<double> PipelineTrafficRateAsync(ConnectionFactory factory, Li
     return rate;
 }
 
-static async Task PublishAsync(IConnection connection, string exchange, string routingKey, List<byte[]> bodies, string? userId)
+static async Task PublishAsync(IConnection connection, string exchange, string routingKey, List<byte[]> bodies, string? userId, IDictionary<string, object?>? headers = null)
 {
     await using var channel = await connection.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true));
     var pending = new List<Task>(1000);
     foreach (var body in bodies)
     {
-        var properties = new BasicProperties { ContentType = "application/json", DeliveryMode = DeliveryModes.Persistent, UserId = userId };
+        var properties = new BasicProperties { ContentType = "application/json", DeliveryMode = DeliveryModes.Persistent, UserId = userId, Headers = headers };
         pending.Add(channel.BasicPublishAsync(exchange, routingKey, mandatory: false, properties, body).AsTask());
         if (pending.Count == 1000)
         {
@@ -513,14 +520,39 @@ static async Task SearchLatencyAsync(Uri gateway, string apiKey, string database
 
 static double Percentile(List<double> sorted, double p) => sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p * sorted.Count) - 1)];
 
-static int Option(string[] args, string name, int fallback)
+// JSON items as one JSON array: the body of a message carrying a batch of them.
+static byte[] JsonArrayOf(IEnumerable<byte[]> items)
 {
-    var index = Array.IndexOf(args, name);
-    return index >= 0 && index + 1 < args.Length ? int.Parse(args[index + 1], CultureInfo.InvariantCulture) : fallback;
+    using var array = new MemoryStream();
+    array.WriteByte((byte)'[');
+    foreach (var item in items)
+    {
+        if (array.Length > 1)
+        {
+            array.WriteByte((byte)',');
+        }
+
+        array.Write(item);
+    }
+
+    array.WriteByte((byte)']');
+    return array.ToArray();
 }
 
+static string? Argument(string[] args, string name)
+{
+    var index = Array.IndexOf(args, name);
+    return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
+}
 
-/// <summary>The partner's receipts, read as they come (as a partner's system reads them): how many, and when each arrived.</summary>
+static int Option(string[] args, string name, int fallback) =>
+    Argument(args, name) is { } value ? int.Parse(value, CultureInfo.InvariantCulture) : fallback;
+
+
+/// <summary>
+/// The partner's receipts, read as they come (as a partner's system reads them): how many, and when each arrived,
+/// counted per receipt whether it came alone or in a batch (the AMQP type says which).
+/// </summary>
 internal sealed class ReceiptCounter
 {
     private readonly ConcurrentDictionary<string, long> _arrived = new(StringComparer.Ordinal);
@@ -539,17 +571,32 @@ internal sealed class ReceiptCounter
         var consumer = new AsyncEventingBasicConsumer(channel);
         consumer.ReceivedAsync += async (_, e) =>
         {
-            if (e.BasicProperties.CorrelationId is { } id)
+            var arrived = Stopwatch.GetTimestamp();
+            var ids = MessageIds(e);
+            foreach (var id in ids.OfType<string>())
             {
-                _arrived[id] = Stopwatch.GetTimestamp();
+                _arrived[id] = arrived;
             }
 
-            if (Interlocked.Increment(ref _count) % 500 == 0)
+            var count = Interlocked.Add(ref _count, ids.Count);
+            if (count / 500 != (count - ids.Count) / 500) // about every 500 receipts
             {
                 await channel.BasicAckAsync(e.DeliveryTag, multiple: true);
             }
         };
         await channel.BasicConsumeAsync("partner-receipts.globalise", autoAck: false, consumer);
         return channel;
+    }
+
+    /// <summary>Whose receipts a message holds: a batch's, each by its messageId; a single one's, by its correlation_id.</summary>
+    private static List<string?> MessageIds(BasicDeliverEventArgs delivery)
+    {
+        if (delivery.BasicProperties.Type != "partner-receipt-batch.v1")
+        {
+            return [delivery.BasicProperties.CorrelationId];
+        }
+
+        using var batch = JsonDocument.Parse(delivery.Body);
+        return [.. batch.RootElement.GetProperty("receipts").EnumerateArray().Select(r => r.GetProperty("messageId").GetString())];
     }
 }

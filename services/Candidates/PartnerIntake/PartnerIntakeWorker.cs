@@ -3,7 +3,6 @@ using System.Diagnostics.Metrics;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.Json;
 using System.Threading.Channels;
 using InterimPlatform.Candidates.Data;
 using InterimPlatform.Contracts.Partners;
@@ -18,8 +17,9 @@ namespace InterimPlatform.Candidates.PartnerIntake;
 
 /// <summary>
 /// Consumes partners' plain-AMQP messages in batches: every message gets a receipt on its partner's
-/// receipts queue; a bad one goes to <see cref="PartnerTopology.IntakeErrorQueue"/> with its reasons and
-/// never stops the consumer; the valid ones of a batch are applied together in one transaction. A message
+/// receipts queue, alone or, if it asked (<see cref="ReceiptForm"/>), in one message with its partner's others of
+/// the batch; a bad one goes to <see cref="PartnerTopology.IntakeErrorQueue"/> with its reasons and never stops the
+/// consumer; the valid ones of a batch are applied together in one transaction. A message
 /// is acknowledged only once its outcome is committed and its receipt and error copy confirmed.
 /// </summary>
 public sealed partial class PartnerIntakeWorker(
@@ -30,7 +30,8 @@ public sealed partial class PartnerIntakeWorker(
     IMeterFactory meters,
     ILogger<PartnerIntakeWorker> logger) : BackgroundService
 {
-    private const int BatchSize = 500;
+    // A receipt batch answers one intake batch, so its documented cap is the intake's batch size.
+    private const int BatchSize = PartnerReceiptBatch.MaxReceipts;
     private const ushort Prefetch = 2000;
     private static readonly TimeSpan BatchWindow = TimeSpan.FromMilliseconds(20);
     // One span per batch: the batch's database commands and publishes are its children, so they are traced
@@ -41,7 +42,7 @@ public sealed partial class PartnerIntakeWorker(
     // This instance's tally rows (replicas each keep their own, so they never contend for one).
     private readonly string _tallyWriter = PartnerIntakeTallies.NewWriter();
 
-    private sealed record Delivery(ulong Tag, byte[] Body, string? UserId, string RoutingKey, string? MessageId)
+    private sealed record Delivery(ulong Tag, byte[] Body, string? UserId, string RoutingKey, string? MessageId, bool BatchedReceipt)
     {
         /// <summary>The broker-validated sender: the user_id, else the routing key (a partner may publish only with its own id).</summary>
         public string Sender => PartnerMessageReader.SenderOf(UserId, RoutingKey);
@@ -98,7 +99,10 @@ public sealed partial class PartnerIntakeWorker(
         consumer.ReceivedAsync += async (_, e) =>
         {
             // The body's memory belongs to the client library only until this handler returns.
-            await inbox.Writer.WriteAsync(new Delivery(e.DeliveryTag, e.Body.ToArray(), e.BasicProperties.UserId, e.RoutingKey, e.BasicProperties.MessageId), stoppingToken);
+            var properties = e.BasicProperties;
+            await inbox.Writer.WriteAsync(
+                new Delivery(e.DeliveryTag, e.Body.ToArray(), properties.UserId, e.RoutingKey, properties.MessageId, PartnerReceiptMessages.AsksForBatch(properties.Headers)),
+                stoppingToken);
         };
         consumer.ShutdownAsync += (_, _) =>
         {
@@ -167,8 +171,11 @@ public sealed partial class PartnerIntakeWorker(
         var rejectedNow = new List<(string Key, string Sender)>();
 
         // Publish every receipt and error copy of the batch, then wait for all the broker's confirms at once.
+        // In arrival order (delivery tags ascend), which the receipts inside a batch keep.
+        outcomes.Sort((a, b) => a.Delivery.Tag.CompareTo(b.Delivery.Tag));
         var now = time.GetUtcNow();
         var confirms = new List<Task>(outcomes.Count * 2);
+        var batched = new List<PartnerReceipt>();
         foreach (var (delivery, outcome) in outcomes)
         {
             (string Key, string Sender)? rejection = delivery.MessageId is null ? null : (RejectionKey(delivery.MessageId), delivery.Sender);
@@ -187,14 +194,22 @@ public sealed partial class PartnerIntakeWorker(
             // answered under it, the partner can tell which message was rejected.
             var messageId = message?.MessageId ?? (Guid.TryParse(delivery.MessageId, out var id) ? id : null);
             var receipt = new PartnerReceipt(messageId, outcome.Read.PartnerId, message?.Candidate?.PartnerPersonId, outcome.Status, outcome.Reasons, outcome.CandidateId, now);
-            confirms.Add(publishing.BasicPublishAsync(
-                PartnerTopology.ReceiptsExchange,
-                outcome.Read.PartnerId,
-                mandatory: false,
-                new BasicProperties { ContentType = "application/json", DeliveryMode = DeliveryModes.Persistent, MessageId = Guid.NewGuid().ToString(), CorrelationId = message?.MessageId?.ToString() ?? delivery.MessageId },
-                JsonSerializer.SerializeToUtf8Bytes(receipt, JsonSerializerOptions.Web),
-                cancellationToken).AsTask());
+            if (delivery.BatchedReceipt)
+            {
+                batched.Add(receipt);
+            }
+            else
+            {
+                confirms.Add(PublishReceiptAsync(publishing, receipt.PartnerId, PartnerReceiptMessages.Single(receipt, message?.MessageId?.ToString() ?? delivery.MessageId), cancellationToken));
+            }
+
             _processed.Add(1, new KeyValuePair<string, object?>("partner", outcome.Read.PartnerId), new KeyValuePair<string, object?>("status", outcome.Status));
+        }
+
+        // One message per partner for the receipts asked for in a batch: a large push costs the broker one receipt per intake batch.
+        foreach (var partner in batched.GroupBy(r => r.PartnerId, StringComparer.Ordinal))
+        {
+            confirms.Add(PublishReceiptAsync(publishing, partner.Key, PartnerReceiptMessages.Batch(partner.Key, [.. partner]), cancellationToken));
         }
 
         await Task.WhenAll(confirms);
@@ -335,6 +350,10 @@ public sealed partial class PartnerIntakeWorker(
             LogTalliesUnavailable(e, outcomes.Count);
         }
     }
+
+    /// <summary>To the partner's receipts queue: the receipts exchange routes by partner id.</summary>
+    private static Task PublishReceiptAsync(IChannel channel, string partnerId, ReceiptMessage receipt, CancellationToken cancellationToken) =>
+        channel.BasicPublishAsync(PartnerTopology.ReceiptsExchange, partnerId, mandatory: false, receipt.Properties, receipt.Body, cancellationToken).AsTask();
 
     private static Task PublishToErrorQueueAsync(IChannel channel, Delivery delivery, IntakeOutcome outcome, DateTimeOffset rejectedAt, CancellationToken cancellationToken)
     {

@@ -68,7 +68,7 @@ public sealed record PartnerAvailability(DateOnly? AvailableFrom, DateOnly? Avai
 /// <param name="RecordedOn">When the consent was given or the basis established.</param>
 public sealed record PartnerLawfulBasis(string? Basis, DateOnly? RecordedOn);
 
-/// <summary>The answer to every partner message, on the partner's receipts queue.</summary>
+/// <summary>The answer to every partner message, on the partner's receipts queue (schema: docs/partners/partner-receipt.v1.schema.json).</summary>
 /// <param name="Status">accepted, rejected, duplicate (this message id was processed before) or stale (older than what was applied).</param>
 /// <param name="Reasons">Why it was rejected, one entry per problem (field paths as in the schema).</param>
 /// <param name="CandidateId">The agency's candidate id for the person, when accepted.</param>
@@ -80,6 +80,41 @@ public sealed record PartnerReceipt(
     IReadOnlyList<string> Reasons,
     Guid? CandidateId,
     DateTimeOffset ProcessedAt);
+
+/// <summary>
+/// Several receipts in one message: the answer to the messages of one intake batch that asked for it with the AMQP
+/// header <see cref="ReceiptForm.Header"/> = <see cref="ReceiptForm.Batch"/>
+/// (schema: docs/partners/partner-receipt-batch.v1.schema.json).
+/// </summary>
+/// <param name="SchemaVersion"><see cref="Version"/>; a 1.x may add fields, which clients ignore.</param>
+/// <param name="PartnerId">Whose receipts they are: the partner of the receipts queue.</param>
+/// <param name="Receipts">The v1 receipts, in the order their messages arrived; at most <see cref="MaxReceipts"/>.</param>
+public sealed record PartnerReceiptBatch(string SchemaVersion, string PartnerId, IReadOnlyList<PartnerReceipt> Receipts)
+{
+    public const string Version = "1.0";
+
+    /// <summary>One intake batch's worth: far below any AMQP frame or message size limit.</summary>
+    public const int MaxReceipts = 500;
+}
+
+/// <summary>
+/// How a partner asks for its receipts: per message, with the AMQP header <see cref="Header"/>. Absent or any value
+/// but <see cref="Batch"/>: one <see cref="PartnerReceipt"/> per message, as always. Each receipts message says its
+/// form in the AMQP <c>type</c> property.
+/// </summary>
+public static class ReceiptForm
+{
+    public const string Header = "x-receipt-form";
+
+    /// <summary>The header value asking for the message's receipt inside a <see cref="PartnerReceiptBatch"/> (compared case-insensitively).</summary>
+    public const string Batch = "batch.v1";
+
+    /// <summary>The <c>type</c> of a message holding one <see cref="PartnerReceipt"/>.</summary>
+    public const string SingleType = "partner-receipt.v1";
+
+    /// <summary>The <c>type</c> of a message holding a <see cref="PartnerReceiptBatch"/>.</summary>
+    public const string BatchType = "partner-receipt-batch.v1";
+}
 
 public static class ReceiptStatus
 {

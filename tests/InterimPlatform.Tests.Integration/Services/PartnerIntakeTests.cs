@@ -189,6 +189,56 @@ public sealed class PartnerIntakeTests(PlatformServers servers) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Messages_that_ask_for_batched_receipts_are_answered_together_the_others_one_by_one()
+    {
+        var now = DateTimeOffset.UtcNow;
+        var valid = Enumerable.Range(60, 3).Select(i => SampleCandidates.Upsert(Globalise, i, now)).ToList();
+        var missingName = SampleCandidates.Upsert(Globalise, 63, now);
+        missingName["candidate"]!.AsObject().Remove("fullName");
+        var notJson = Guid.NewGuid().ToString();
+        var single = SampleCandidates.Upsert(Globalise, 64, now);
+
+        await PublishAsync(valid[0], ReceiptForm.Batch);
+        await PublishAsync(missingName, ReceiptForm.Batch);
+        await PublishAsync(valid[1], "Batch.V1");
+        // Too broken to read, yet answered in its batch: the header travels in the AMQP properties.
+        await PublishRawAsync("this is not JSON"u8.ToArray(), notJson, ReceiptForm.Batch);
+        await PublishAsync(single);
+        await PublishAsync(valid[2], ReceiptForm.Batch);
+        var answered = await ReceiptMessagesAsync(m => m.Count(r => r.Type == ReceiptForm.SingleType) >= 1 && BatchedReceipts(m).Count() >= 5, "5 batched receipts and 1 single");
+
+        var batches = answered.Where(m => m.Type == ReceiptForm.BatchType).Select(m => JsonSerializer.Deserialize<PartnerReceiptBatch>(m.Body, JsonSerializerOptions.Web)!).ToList();
+        Assert.All(batches, b => Assert.Equal((PartnerReceiptBatch.Version, Globalise), (b.SchemaVersion, b.PartnerId)));
+        var batched = BatchedReceipts(answered).ToList();
+        // Exactly the messages that asked, in the order they arrived.
+        Assert.Equal(
+            [Id(valid[0]), Id(missingName), Id(valid[1]), Guid.Parse(notJson), Id(valid[2])],
+            batched.Select(r => r.MessageId!.Value));
+        Assert.Equal(
+            [ReceiptStatus.Accepted, ReceiptStatus.Rejected, ReceiptStatus.Accepted, ReceiptStatus.Rejected, ReceiptStatus.Accepted],
+            batched.Select(r => r.Status));
+        Assert.Contains(batched[1].Reasons, m => m.StartsWith("candidate.fullName:", StringComparison.Ordinal));
+        Assert.Contains(batched[3].Reasons, m => m.Contains("Not valid JSON", StringComparison.Ordinal));
+        var one = Assert.Single(answered, m => m.Type == ReceiptForm.SingleType);
+        Assert.Equal(single["messageId"]!.GetValue<string>(), one.CorrelationId);
+        var receipt = JsonSerializer.Deserialize<PartnerReceipt>(one.Body, JsonSerializerOptions.Web)!;
+        Assert.Equal((Id(single), ReceiptStatus.Accepted), (receipt.MessageId!.Value, receipt.Status));
+        Assert.Equal(4, await CountAsync(c => c.PartnerPersonId!.StartsWith("globalise-000006")));
+        await using (var admin = await new ConnectionFactory { Uri = servers.RabbitMQ.AmqpUri }.CreateConnectionAsync())
+        await using (var adminChannel = await admin.CreateChannelAsync())
+        {
+            Assert.Equal(2u, await adminChannel.MessageCountAsync(PartnerTopology.IntakeErrorQueue)); // each rejected message's copy, as ever
+        }
+
+        // A resend is answered duplicate, in a batch as it asked, with the same candidate.
+        await PublishAsync(valid[1], ReceiptForm.Batch);
+        var resent = Assert.Single(BatchedReceipts(await ReceiptMessagesAsync(m => BatchedReceipts(m).Any(), "the resend's batched receipt")));
+        Assert.Equal((Id(valid[1]), ReceiptStatus.Duplicate, batched[2].CandidateId), (resent.MessageId!.Value, resent.Status, resent.CandidateId));
+
+        static Guid Id(JsonObject message) => Guid.Parse(message["messageId"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task A_partner_cannot_pretend_to_be_another_or_touch_anything_but_its_own_exchange_and_receipts()
     {
         // The broker itself refuses a user_id that is not the connection's user.
@@ -327,31 +377,47 @@ public sealed class PartnerIntakeTests(PlatformServers servers) : IAsyncLifetime
         await action(channel);
     }
 
-    private Task PublishAsync(JsonObject message) => PublishRawAsync(Encoding.UTF8.GetBytes(message.ToJsonString()), message["messageId"]?.GetValue<string>());
+    private Task PublishAsync(JsonObject message, string? receiptForm = null) =>
+        PublishRawAsync(Encoding.UTF8.GetBytes(message.ToJsonString()), message["messageId"]?.GetValue<string>(), receiptForm);
 
-    private async Task PublishRawAsync(byte[] body, string? messageId = null)
+    private async Task PublishRawAsync(byte[] body, string? messageId = null, string? receiptForm = null)
     {
         var properties = new BasicProperties { ContentType = "application/json", DeliveryMode = DeliveryModes.Persistent, UserId = Globalise, MessageId = messageId ?? Guid.NewGuid().ToString() };
+        if (receiptForm is not null)
+        {
+            properties.Headers = new Dictionary<string, object?> { [ReceiptForm.Header] = receiptForm };
+        }
+
         await _channel.BasicPublishAsync(PartnerTopology.IntakeExchange, Globalise, mandatory: false, properties, body);
     }
 
-    private async Task<List<PartnerReceipt>> ReceiptsAsync(int count)
+    private async Task<List<PartnerReceipt>> ReceiptsAsync(int count) =>
+        [.. (await ReceiptMessagesAsync(m => m.Count >= count, $"{count} receipts")).Select(m => JsonSerializer.Deserialize<PartnerReceipt>(m.Body, JsonSerializerOptions.Web)!)];
+
+    /// <summary>A message off the partner's receipts queue: its AMQP type says whether it holds one receipt or a batch.</summary>
+    private sealed record Received(string? Type, string? CorrelationId, byte[] Body);
+
+    /// <summary>The messages on the partner's receipts queue, as a client reading both forms sees them, until there are enough.</summary>
+    private async Task<List<Received>> ReceiptMessagesAsync(Func<List<Received>, bool> enough, string what)
     {
-        var receipts = new List<PartnerReceipt>();
+        var messages = new List<Received>();
         await Eventually.GetAsync(
             async () =>
             {
                 while (await _channel.BasicGetAsync(PartnerTopology.ReceiptsQueue(Globalise), autoAck: true) is { } delivery)
                 {
-                    receipts.Add(JsonSerializer.Deserialize<PartnerReceipt>(delivery.Body.Span, JsonSerializerOptions.Web)!);
+                    messages.Add(new Received(delivery.BasicProperties.Type, delivery.BasicProperties.CorrelationId, delivery.Body.ToArray()));
                 }
 
-                return receipts.Count >= count ? receipts : null;
+                return enough(messages) ? messages : null;
             },
             TimeSpan.FromSeconds(30),
-            $"{count} receipts");
-        return receipts;
+            what);
+        return messages;
     }
+
+    private static IEnumerable<PartnerReceipt> BatchedReceipts(IEnumerable<Received> messages) =>
+        messages.Where(m => m.Type == ReceiptForm.BatchType).SelectMany(m => JsonSerializer.Deserialize<PartnerReceiptBatch>(m.Body, JsonSerializerOptions.Web)!.Receipts);
 
     private async Task<CandidateView> GetAsync(Guid id) => (await _service.CreateClient().GetFromJsonAsync<CandidateView>($"/api/candidates/{id}"))!;
 
