@@ -45,6 +45,11 @@ public sealed class PartnerIntakeProcessor(CandidatesDbContext db, TimeProvider 
         // see another's commit half-way (its message not in the inbox yet, but its new candidate's e-mail taken).
         // A conflicting commit then fails this batch as a whole: a serialization failure, retried by the caller.
         await using var transaction = await db.Database.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
+        // One batch at a time, across replicas, each seeing the one before: without this, a batch registering a person
+        // and one withdrawing them could commit side by side, each blind to the other's rows (a candidate, a
+        // tombstone: no row in common, so no serialization failure), and leave a withdrawn person in the pool. LOCK
+        // takes no snapshot, so the snapshot starts after the previous holder committed.
+        await db.Database.ExecuteSqlRawAsync("LOCK TABLE partner_tombstones IN SHARE ROW EXCLUSIVE MODE", cancellationToken);
         var ids = batch.Select(m => m.Message!.MessageId!.Value).ToList();
         var seen = (await db.Set<InboxMessage>().AsNoTracking()
             .Where(i => i.Consumer == InboxConsumer && ids.Contains(i.MessageId))

@@ -111,10 +111,23 @@ public sealed partial class PartnerIntakeWorker(
         };
         await consuming.BasicConsumeAsync(PartnerTopology.IntakeQueue, autoAck: false, consumer, stoppingToken);
 
-        var batch = new List<Delivery>(BatchSize);
-        while (await inbox.Reader.WaitToReadAsync(stoppingToken))
+        // A batch's receipts are confirmed while the next batch is applied: it is acknowledged once they are, before the
+        // next one is; straight away when no next batch is waiting.
+        AppliedBatch? previous = null;
+        while (true)
         {
-            batch.Clear();
+            if (previous is not null && !inbox.Reader.TryPeek(out _))
+            {
+                await AcknowledgeAsync(consuming, previous, stoppingToken);
+                previous = null;
+            }
+
+            if (!await inbox.Reader.WaitToReadAsync(stoppingToken))
+            {
+                throw new InvalidOperationException("The intake channel closed.");
+            }
+
+            var batch = new List<Delivery>(BatchSize);
             using (var window = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken))
             {
                 window.CancelAfter(BatchWindow);
@@ -137,13 +150,31 @@ public sealed partial class PartnerIntakeWorker(
             }
 
             var started = time.GetTimestamp();
-            await ProcessAsync(batch, publishing, stoppingToken);
-            await consuming.BasicAckAsync(batch[^1].Tag, multiple: true, stoppingToken);
-            LogBatch(batch.Count, time.GetElapsedTime(started).TotalMilliseconds);
+            var confirmed = await ProcessAsync(batch, publishing, stoppingToken);
+            if (previous is not null)
+            {
+                await AcknowledgeAsync(consuming, previous, stoppingToken);
+            }
+
+            previous = new AppliedBatch(batch[^1].Tag, batch.Count, started, confirmed);
         }
     }
 
-    private async Task ProcessAsync(List<Delivery> batch, IChannel publishing, CancellationToken cancellationToken)
+    /// <summary>A batch whose outcome is committed and whose receipts and error copies are on their way.</summary>
+    private sealed record AppliedBatch(ulong LastTag, int Count, long Started, Task Confirmed);
+
+    private async Task AcknowledgeAsync(IChannel consuming, AppliedBatch batch, CancellationToken cancellationToken)
+    {
+        await batch.Confirmed;
+        await consuming.BasicAckAsync(batch.LastTag, multiple: true, cancellationToken);
+        LogBatch(batch.Count, time.GetElapsedTime(batch.Started).TotalMilliseconds);
+    }
+
+    /// <summary>
+    /// Applies the batch and publishes its receipts and error copies; returns once the outcome is committed, with a
+    /// task that completes when the broker has confirmed all of them.
+    /// </summary>
+    private async Task<Task> ProcessAsync(List<Delivery> batch, IChannel publishing, CancellationToken cancellationToken)
     {
         using var activity = Tracing.StartActivity("partner-intake process", ActivityKind.Consumer);
         activity?.SetTag("messaging.system", "rabbitmq");
@@ -212,6 +243,11 @@ public sealed partial class PartnerIntakeWorker(
             confirms.Add(PublishReceiptAsync(publishing, partner.Key, PartnerReceiptMessages.Batch(partner.Key, [.. partner]), cancellationToken));
         }
 
+        return ConfirmedAsync(confirms, rejectedNow, now, cancellationToken);
+    }
+
+    private async Task ConfirmedAsync(List<Task> confirms, List<(string Key, string Sender)> rejectedNow, DateTimeOffset now, CancellationToken cancellationToken)
+    {
         await Task.WhenAll(confirms);
         await RecordRejectionsAsync(rejectedNow, now, cancellationToken);
     }

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using InterimPlatform.Candidates.Data;
+using InterimPlatform.Candidates.PartnerIntake;
 using InterimPlatform.Candidates.Profiles;
 using InterimPlatform.Contracts.Partners;
 using InterimPlatform.Tests.Integration.Infrastructure;
@@ -345,6 +346,42 @@ public sealed class PartnerIntakeTests(PlatformServers servers) : IAsyncLifetime
 
         Assert.Equal([ReceiptStatus.Accepted, ReceiptStatus.Stale], receipts.Select(r => r.Status));
         Assert.Equal(0, await CountAsync(c => c.PartnerPersonId == "globalise-0000040"));
+    }
+
+    [Fact]
+    public async Task Batches_of_two_replicas_applied_side_by_side_never_leave_a_withdrawn_person_in_the_pool()
+    {
+        // One replica's batch registers people while another's withdraws them (sent a minute later): whichever commits
+        // first, the second must see it, so nobody is left in the pool.
+        var now = DateTimeOffset.UtcNow;
+        var people = Enumerable.Range(600, 200).ToList();
+        ReadMessage Read(JsonObject message) => PartnerMessageReader.Read(Encoding.UTF8.GetBytes(message.ToJsonString()), Globalise);
+        async Task ApplyAsync(IEnumerable<JsonObject> messages)
+        {
+            var batch = messages.Select(Read).ToList();
+            for (var attempt = 1; ; attempt++)
+            {
+                await using var scope = _service.Services.CreateAsyncScope();
+                var processor = new PartnerIntakeProcessor(scope.ServiceProvider.GetRequiredService<CandidatesDbContext>(), TimeProvider.System, PartnerIntakeTallies.NewWriter());
+                try
+                {
+                    await processor.ApplyAsync(batch, [], CancellationToken.None);
+                    return;
+                }
+                catch (Npgsql.PostgresException e) when (e.SqlState == Npgsql.PostgresErrorCodes.SerializationFailure && attempt < 5)
+                {
+                    // The service's outbox dispatcher marked the registrations' events sent meanwhile: the worker retries
+                    // such a batch, and so does this test.
+                }
+            }
+        }
+
+        await Task.WhenAll(
+            ApplyAsync(people.Select(i => SampleCandidates.Upsert(Globalise, i, now))),
+            ApplyAsync(people.Select(i => SampleCandidates.Withdraw(Globalise, i, now.AddMinutes(1)))));
+
+        var ids = people.Select(i => $"globalise-{i:0000000}").ToList();
+        Assert.Equal(0, await CountAsync(c => ids.Contains(c.PartnerPersonId!)));
     }
 
     [Fact]
