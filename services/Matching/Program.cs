@@ -25,7 +25,6 @@ builder.Services.AddSingleton(new CandidateIndex(weights));
 builder.Services.AddSingleton<IndexStatus>();
 builder.Services.AddSingleton<IndexRefresh>();
 builder.Services.AddSingleton<PoolChangeFollower>();
-builder.Services.AddSingleton<FollowMarks>();
 builder.Services.AddSingleton<PoolEventBatches>();
 builder.Services.AddSingleton<Shortlisting>();
 // Before the bus (hosted services start in order): no event is consumed before the index holds the pool.

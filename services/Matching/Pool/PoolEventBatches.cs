@@ -18,7 +18,7 @@ namespace InterimPlatform.Matching.Pool;
 /// at fault fails. During a partner's push this replaces one transaction, two inbox round trips and two index
 /// reads per event with one of each per batch.
 /// </remarks>
-public sealed partial class PoolEventBatches(IServiceScopeFactory scopes, IndexRefresh index, FollowMarks marks, TimeProvider time, ILogger<PoolEventBatches> logger) : IAsyncDisposable
+public sealed partial class PoolEventBatches(IServiceScopeFactory scopes, IndexRefresh index, TimeProvider time, ILogger<PoolEventBatches> logger) : IAsyncDisposable
 {
     /// <summary>The most events one transaction applies.</summary>
     public const int MaxBatch = 500;
@@ -159,8 +159,7 @@ public sealed partial class PoolEventBatches(IServiceScopeFactory scopes, IndexR
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<MatchingDbContext>();
         var candidateIds = batch.Select(e => e.Change.CandidateId).Distinct().ToList();
-        using var mark = marks.Expect();
-        var committed = await db.InUnitOfWorkAsync(
+        await db.InUnitOfWorkAsync(
             async ct =>
             {
                 db.ChangeTracker.Clear();
@@ -201,21 +200,12 @@ public sealed partial class PoolEventBatches(IServiceScopeFactory scopes, IndexR
 
                 await db.SaveChangesAsync(ct);
                 await PoolCandidateCopy.CopyAsync((NpgsqlConnection)db.Database.GetDbConnection(), created, ct);
-                if (mark is not null)
-                {
-                    await db.Database.ExecuteSqlAsync($"SELECT pg_notify({PoolChangeFollower.Channel}, {mark.Payload})", ct);
-                }
-
                 await transaction.CommitAsync(ct);
                 return true;
             },
             stopping);
 
-        // The follower re-reads the rows this commit announced; waiting for it saves reading them a second time here.
-        if (!committed || mark is null || !await mark.RefreshedAsync(time, stopping))
-        {
-            await index.RefreshAsync(db, candidateIds, stopping);
-        }
+        await index.RefreshAsync(db, candidateIds, stopping);
     }
 
     private static void Complete(List<PoolEvent> events, Exception? failure)

@@ -18,11 +18,10 @@ internal sealed partial class PoolChangeFollower(
     CandidateIndex index,
     IndexRefresh refresh,
     IndexStatus status,
-    FollowMarks marks,
     TimeProvider timeProvider,
     ILogger<PoolChangeFollower> logger) : IAsyncDisposable
 {
-    /// <summary>The channel the triggers of migration <c>FollowPoolChanges</c> notify; the payload is the candidate id, or a consumer's <see cref="FollowMark"/>.</summary>
+    /// <summary>The channel the triggers of migration <c>FollowPoolChanges</c> notify; the payload is the candidate id.</summary>
     internal const string Channel = "matching_pool_changes";
 
     /// <summary>How the follow connection shows in <c>pg_stat_activity</c>.</summary>
@@ -42,7 +41,7 @@ internal sealed partial class PoolChangeFollower(
 
     // Unbounded: the notification handler runs inside Npgsql's read and cannot wait for room. Its size is
     // bounded in practice by what the database commits while one batch is re-read.
-    private readonly Channel<Announcement> _changed = System.Threading.Channels.Channel.CreateUnbounded<Announcement>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<Guid> _changed = System.Threading.Channels.Channel.CreateUnbounded<Guid>(new UnboundedChannelOptions { SingleReader = true });
     private NpgsqlConnection? _connection;
 
     /// <summary>Opens the follow connection and LISTENs: before the index loads, so no change committed during the load is missed.</summary>
@@ -113,9 +112,6 @@ internal sealed partial class PoolChangeFollower(
                     LogReconnectFailed(e, attempts);
                 }
 
-                // After the status says so (FollowMarks.Expect relies on that order).
-                marks.Abandon();
-
                 try
                 {
                     await Task.Delay(RetryDelay(attempts), timeProvider, stoppingToken);
@@ -159,40 +155,30 @@ internal sealed partial class PoolChangeFollower(
         LogReconciled(reconciled.Loaded, reconciled.Removed, index.Count, (long)timeProvider.GetElapsedTime(started).TotalMilliseconds, attempts, (long)notFollowing.TotalMilliseconds);
     }
 
-    /// <summary>
-    /// Re-reads the announced candidates in batches of distinct ids; a failed batch is kept and tried again. A mark is
-    /// reached once everything announced before it is re-read.
-    /// </summary>
+    /// <summary>Re-reads the announced candidates in batches of distinct ids; a failed batch is kept and tried again.</summary>
     private async Task DrainAsync(CancellationToken stoppingToken)
     {
         var batch = new HashSet<Guid>();
-        var reached = new List<Guid>();
         var failures = 0;
         try
         {
             while (true)
             {
-                if (batch.Count == 0 && reached.Count == 0 && !await _changed.Reader.WaitToReadAsync(stoppingToken))
+                if (batch.Count == 0 && !await _changed.Reader.WaitToReadAsync(stoppingToken))
                 {
                     return;
                 }
 
-                while (batch.Count < BatchSize && _changed.Reader.TryRead(out var announced))
+                while (batch.Count < BatchSize && _changed.Reader.TryRead(out var candidateId))
                 {
-                    (announced.IsMark ? (ICollection<Guid>)reached : batch).Add(announced.Id);
+                    batch.Add(candidateId);
                 }
 
                 try
                 {
-                    if (batch.Count > 0)
-                    {
-                        await using var scope = scopes.CreateAsyncScope();
-                        await refresh.RefreshAsync(scope.ServiceProvider.GetRequiredService<MatchingDbContext>(), batch, stoppingToken);
-                        batch.Clear();
-                    }
-
-                    reached.ForEach(marks.Reached);
-                    reached.Clear();
+                    await using var scope = scopes.CreateAsyncScope();
+                    await refresh.RefreshAsync(scope.ServiceProvider.GetRequiredService<MatchingDbContext>(), batch, stoppingToken);
+                    batch.Clear();
                     failures = 0;
                 }
                 catch (Exception e) when (!stoppingToken.IsCancellationRequested)
@@ -247,18 +233,9 @@ internal sealed partial class PoolChangeFollower(
 
     private void Announced(object sender, NpgsqlNotificationEventArgs e)
     {
-        if (e.Channel != Channel)
+        if (e.Channel == Channel && Guid.TryParse(e.Payload, out var candidateId))
         {
-            return;
-        }
-
-        if (Guid.TryParse(e.Payload, out var candidateId))
-        {
-            _changed.Writer.TryWrite(new Announcement(candidateId, IsMark: false));
-        }
-        else if (e.Payload.StartsWith(FollowMarks.Prefix, StringComparison.Ordinal) && Guid.TryParse(e.Payload.AsSpan(FollowMarks.Prefix.Length), out var mark))
-        {
-            _changed.Writer.TryWrite(new Announcement(mark, IsMark: true));
+            _changed.Writer.TryWrite(candidateId);
         }
     }
 
@@ -283,7 +260,4 @@ internal sealed partial class PoolChangeFollower(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Re-reading {Candidates} changed candidates into the ranking index failed; retrying in {Delay}")]
     private partial void LogRefreshFailed(Exception exception, int candidates, TimeSpan delay);
-
-    /// <summary>A changed candidate's id, or a consumer's mark.</summary>
-    private readonly record struct Announcement(Guid Id, bool IsMark);
 }
