@@ -34,6 +34,7 @@ public static class OperatedQueues
         new("matching", "matching-candidate-profile-changed"),
         new("matching", "matching-candidate-availability-changed"),
         new("matching", "matching-candidate-vetting-changed"),
+        new("matching", "matching-candidate-event-batch"),
         new("matching", "matching-candidate-erased"),
         new("matching", "matching-candidate-placed"),
         new("matching", "matching-placement-ended"),
