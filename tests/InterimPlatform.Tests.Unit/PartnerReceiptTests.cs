@@ -1,10 +1,10 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
 using InterimPlatform.Candidates.PartnerIntake;
 using InterimPlatform.Contracts.Partners;
 using InterimPlatform.Tests.Unit.Deployment;
+using Json.Schema;
 
 namespace InterimPlatform.Tests.Unit;
 
@@ -28,7 +28,7 @@ public sealed class PartnerReceiptTests
 
             Assert.Equal(ReceiptForm.SingleType, message.Properties.Type);
             Assert.Equal("the partner's message id", message.Properties.CorrelationId);
-            Assert.Empty(Schemas.Check(ReceiptSchema, JsonNode.Parse(message.Body)));
+            Schemas.AssertValid(ReceiptSchema, JsonNode.Parse(message.Body));
         }
     }
 
@@ -40,7 +40,7 @@ public sealed class PartnerReceiptTests
         Assert.Equal(ReceiptForm.BatchType, message.Properties.Type);
         Assert.Null(message.Properties.CorrelationId);
         var body = JsonNode.Parse(message.Body)!;
-        Assert.Empty(Schemas.Check(BatchSchema, body));
+        Schemas.AssertValid(BatchSchema, body);
         Assert.Equal(PartnerReceiptBatch.Version, (string?)body["schemaVersion"]);
         // The receipts inside are the v1 receipts, byte for byte as a single receipt carries them.
         Assert.Equal(JsonNode.Parse(PartnerReceiptMessages.Single(s_accepted, null).Body)!.ToJsonString(), body["receipts"]![0]!.ToJsonString());
@@ -54,18 +54,26 @@ public sealed class PartnerReceiptTests
     {
         var document = JsonNode.Parse(File.ReadAllText(Path.Combine(AspireManifest.RepositoryRoot(), "docs", "partners", "examples", example)));
 
-        Assert.Empty(Schemas.Check(schema, document));
+        Schemas.AssertValid(schema, document);
     }
 
-    [Fact]
-    public void The_schema_check_finds_a_missing_field_a_wrong_type_and_an_undocumented_field()
+    [Theory]
+    [InlineData("missing", "", "#/required")]
+    [InlineData("wrong type", "/reasons", "#/properties/reasons/type")]
+    [InlineData("undocumented", "/undocumented", "#/additionalProperties")]
+    public void The_schema_check_finds_a_missing_field_a_wrong_type_and_an_undocumented_field(string flaw, string location, string schemaPath)
     {
         var receipt = JsonNode.Parse(PartnerReceiptMessages.Single(s_accepted, null).Body)!.AsObject();
-        receipt.Remove("status");
-        receipt["reasons"] = "none";
-        receipt["undocumented"] = 1;
+        switch (flaw)
+        {
+            case "missing": receipt.Remove("status"); break;
+            case "wrong type": receipt["reasons"] = "none"; break;
+            case "undocumented": receipt["undocumented"] = 1; break;
+        }
 
-        Assert.Equal(3, Schemas.Check(ReceiptSchema, receipt).Count);
+        var errors = Schemas.Check(ReceiptSchema, receipt);
+
+        Assert.True(errors.Count == 1 && errors[0].StartsWith($"#{location}: ", StringComparison.Ordinal) && errors[0].EndsWith($"(schema: {schemaPath})", StringComparison.Ordinal), string.Join("\n", errors));
     }
 
     [Theory]
@@ -89,116 +97,66 @@ public sealed class PartnerReceiptTests
     }
 
     /// <summary>
-    /// The docs/partners schemas, checked with the JSON Schema keywords they use (no schema library in the repo). Stricter
-    /// than a validator in one way: a property the schema does not declare is an error, so every field sent is documented.
-    /// A keyword it does not know fails the test rather than being ignored.
+    /// The docs/partners receipt schemas, evaluated with JsonSchema.Net (draft 2020-12). Stricter than the schemas in one way:
+    /// they let later versions add properties (so partners ignore those they do not know), but every field this version
+    /// sends must be documented, so each object schema with properties is evaluated here with additionalProperties: false.
     /// </summary>
     private static class Schemas
     {
         private static readonly Dictionary<string, JsonObject> s_byId = Directory
-            .GetFiles(Path.Combine(AspireManifest.RepositoryRoot(), "docs", "partners"), "*.schema.json")
+            .GetFiles(Path.Combine(AspireManifest.RepositoryRoot(), "docs", "partners"), "partner-receipt*.schema.json")
             .Select(file => JsonNode.Parse(File.ReadAllText(file))!.AsObject())
             .ToDictionary(schema => (string)schema["$id"]!, StringComparer.Ordinal);
 
-        private static readonly HashSet<string> s_annotations = ["$schema", "$id", "title", "description", "format", "default", "examples"];
+        // Their own registry, where the batch schema's $ref finds the (strict) receipt schema by its $id.
+        private static readonly BuildOptions s_build = new() { SchemaRegistry = new() };
 
+        private static readonly Dictionary<string, JsonSchema> s_strict = s_byId.ToDictionary(
+            pair => pair.Key,
+            pair => JsonSchema.Build(JsonSerializer.SerializeToElement(Strict(pair.Value.DeepClone())), s_build),
+            StringComparer.Ordinal);
+
+        /// <summary>The schema as docs/partners has it.</summary>
         public static JsonObject Find(string id) => s_byId[id];
 
+        /// <summary>What the schema finds wrong with the instance, one line per error: where in the instance, which keyword where in the schema, why.</summary>
         public static List<string> Check(string id, JsonNode? instance)
         {
-            var errors = new List<string>();
-            Check(Find(id), instance, "$", errors);
-            return errors;
+            var results = s_strict[id].Evaluate(JsonSerializer.SerializeToElement(instance), new EvaluationOptions { OutputFormat = OutputFormat.List });
+            List<string> errors = [.. (results.Details ?? []).Prepend(results).SelectMany(Lines)];
+            return results.IsValid || errors.Count > 0 ? errors : ["invalid, with no error listed"];
         }
 
-        private static void Check(JsonObject schema, JsonNode? instance, string path, List<string> errors)
+        // "#/reasons: Value is "string" but should be "array" (schema: #/properties/reasons/type)"; a false schema names no keyword.
+        private static IEnumerable<string> Lines(EvaluationResults result) => (result.Errors ?? new Dictionary<string, string>())
+            .Select(error => $"#{result.InstanceLocation}: {error.Value} (schema: #{result.EvaluationPath}{(error.Key is "" ? "" : "/" + error.Key)})");
+
+        public static void AssertValid(string id, JsonNode? instance)
         {
-            foreach (var (keyword, value) in schema)
+            var errors = Check(id, instance);
+            Assert.True(errors.Count == 0, $"Not valid against {id}:\n{string.Join("\n", errors)}");
+        }
+
+        private static JsonNode Strict(JsonNode schema)
+        {
+            if (schema is JsonObject node)
             {
-                switch (keyword)
+                if (node["properties"] is JsonObject properties)
                 {
-                    case "$ref":
-                        Check(Find((string)value!), instance, path, errors);
-                        break;
-                    case "type":
-                        var types = value is JsonArray many ? many.Select(t => (string)t!).ToList() : [(string)value!];
-                        if (!types.Contains(TypeOf(instance)))
-                        {
-                            errors.Add($"{path}: is {TypeOf(instance)}, not {string.Join(" or ", types)}");
-                        }
+                    node.TryAdd("additionalProperties", false);
+                    foreach (var (_, property) in properties)
+                    {
+                        Strict(property!);
+                    }
+                }
 
-                        break;
-                    case "enum":
-                        if (!value!.AsArray().Any(allowed => JsonNode.DeepEquals(allowed, instance)))
-                        {
-                            errors.Add($"{path}: {instance?.ToJsonString()} is not one of {value.ToJsonString()}");
-                        }
-
-                        break;
-                    case "pattern":
-                        if (instance is JsonValue text && text.TryGetValue<string>(out var s) && !Regex.IsMatch(s, (string)value!))
-                        {
-                            errors.Add($"{path}: '{s}' does not match {value}");
-                        }
-
-                        break;
-                    case "required":
-                        if (instance is JsonObject required)
-                        {
-                            errors.AddRange(value!.AsArray().Select(p => (string)p!).Where(p => !required.ContainsKey(p)).Select(p => $"{path}.{p}: missing"));
-                        }
-
-                        break;
-                    case "properties":
-                        if (instance is JsonObject properties)
-                        {
-                            foreach (var (name, property) in properties)
-                            {
-                                if (value![name] is JsonObject declared)
-                                {
-                                    Check(declared, property, $"{path}.{name}", errors);
-                                }
-                                else
-                                {
-                                    errors.Add($"{path}.{name}: not in the schema");
-                                }
-                            }
-                        }
-
-                        break;
-                    case "items":
-                        if (instance is JsonArray items)
-                        {
-                            for (var i = 0; i < items.Count; i++)
-                            {
-                                Check(value!.AsObject(), items[i], $"{path}[{i}]", errors);
-                            }
-                        }
-
-                        break;
-                    case "minItems" or "maxItems":
-                        if (instance is JsonArray counted && (keyword == "minItems" ? counted.Count < (int)value! : counted.Count > (int)value!))
-                        {
-                            errors.Add($"{path}: {counted.Count} items, {keyword} {value}");
-                        }
-
-                        break;
-                    default:
-                        Assert.True(s_annotations.Contains(keyword), $"The schema check does not know the keyword {keyword}.");
-                        break;
+                if (node["items"] is JsonObject items)
+                {
+                    Strict(items);
                 }
             }
-        }
 
-        private static string TypeOf(JsonNode? node) => node?.GetValueKind() switch
-        {
-            null or JsonValueKind.Null => "null",
-            JsonValueKind.Object => "object",
-            JsonValueKind.Array => "array",
-            JsonValueKind.String => "string",
-            JsonValueKind.True or JsonValueKind.False => "boolean",
-            JsonValueKind.Number => "number",
-            _ => "undefined",
-        };
+            return schema;
+        }
     }
 }
