@@ -7,6 +7,7 @@
 // Options: --partner ID (required)  --password P (default: read from .apphost/partners.json)
 //          --host H (127.0.0.1)  --port N (5672)  --count N (10)  --start N (0: first person index)
 //          --file PATH (send that JSON message instead of generated ones)  --no-receipts
+//          --batched-receipts (ask for the receipts in batches: x-receipt-form: batch.v1)
 using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
@@ -17,7 +18,7 @@ using RabbitMQ.Client;
 var options = ParseOptions(args);
 if (!options.TryGetValue("partner", out var partner))
 {
-    Console.Error.WriteLine("usage: partner-push --partner ID [--password P] [--host H] [--port N] [--count N] [--start N] [--file PATH] [--no-receipts]");
+    Console.Error.WriteLine("usage: partner-push --partner ID [--password P] [--host H] [--port N] [--count N] [--start N] [--file PATH] [--no-receipts] [--batched-receipts]");
     return 2;
 }
 
@@ -58,6 +59,7 @@ foreach (var message in messages)
         MessageId = message["messageId"]?.GetValue<string>(),
         UserId = partner, // checked by the broker: proves who sent the message
         Type = "partner-candidate/1.0",
+        Headers = options.ContainsKey("batched-receipts") ? new Dictionary<string, object?> { ["x-receipt-form"] = "batch.v1" } : null,
     };
     pending.Add(channel.BasicPublishAsync("partner-intake", partner, mandatory: false, properties, Encoding.UTF8.GetBytes(message.ToJsonString())).AsTask());
     if (pending.Count == 500)
@@ -87,18 +89,24 @@ while (expected.Count > 0 && DateTime.UtcNow < deadline)
         continue;
     }
 
-    using var receipt = JsonDocument.Parse(delivery.Body);
-    var messageId = receipt.RootElement.GetProperty("messageId").GetString();
-    if (!expected.Remove(messageId))
+    // One receipt, or (for messages that asked) a batch of them: the AMQP type says which.
+    using var body = JsonDocument.Parse(delivery.Body);
+    var receipts = delivery.BasicProperties.Type == "partner-receipt-batch.v1"
+        ? body.RootElement.GetProperty("receipts").EnumerateArray().ToList()
+        : [body.RootElement];
+    foreach (var receipt in receipts)
     {
-        continue; // a receipt for an earlier run
-    }
+        if (!expected.Remove(receipt.GetProperty("messageId").GetString()))
+        {
+            continue; // a receipt for an earlier run
+        }
 
-    var status = receipt.RootElement.GetProperty("status").GetString()!;
-    statuses[status] = statuses.GetValueOrDefault(status) + 1;
-    if (status == "rejected" || messages.Count == 1)
-    {
-        Console.WriteLine(receipt.RootElement.GetRawText());
+        var status = receipt.GetProperty("status").GetString()!;
+        statuses[status] = statuses.GetValueOrDefault(status) + 1;
+        if (status == "rejected" || messages.Count == 1)
+        {
+            Console.WriteLine(receipt.GetRawText());
+        }
     }
 }
 
