@@ -6,16 +6,7 @@ namespace InterimPlatform.Tests.Unit;
 /// <summary>The documented examples are what the intake accepts, so docs/partners stays true.</summary>
 public sealed class PartnerMessageTests
 {
-    private static string Example(string name)
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (!File.Exists(Path.Combine(directory!.FullName, "InterimPlatform.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        return File.ReadAllText(Path.Combine(directory.FullName, "docs", "partners", "examples", name));
-    }
+    private static string Example(string name) => File.ReadAllText(Path.Combine(Checkout.Root(), "docs", "partners", "examples", name));
 
     [Theory]
     [InlineData("upsert.json", "upsert")]

@@ -52,7 +52,7 @@ public sealed class PartnerReceiptTests
     [InlineData("receipt-batch.json", BatchSchema)]
     public void The_documented_receipt_examples_follow_their_schemas(string example, string schema)
     {
-        var document = JsonNode.Parse(File.ReadAllText(Path.Combine(AspireManifest.RepositoryRoot(), "docs", "partners", "examples", example)));
+        var document = JsonNode.Parse(File.ReadAllText(Path.Combine(Checkout.Root(), "docs", "partners", "examples", example)));
 
         Schemas.AssertValid(schema, document);
     }
@@ -104,7 +104,7 @@ public sealed class PartnerReceiptTests
     private static class Schemas
     {
         private static readonly Dictionary<string, JsonObject> s_byId = Directory
-            .GetFiles(Path.Combine(AspireManifest.RepositoryRoot(), "docs", "partners"), "partner-receipt*.schema.json")
+            .GetFiles(Path.Combine(Checkout.Root(), "docs", "partners"), "partner-receipt*.schema.json")
             .Select(file => JsonNode.Parse(File.ReadAllText(file))!.AsObject())
             .ToDictionary(schema => (string)schema["$id"]!, StringComparer.Ordinal);
 

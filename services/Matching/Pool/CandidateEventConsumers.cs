@@ -19,55 +19,53 @@ public abstract class PoolEventConsumer<TMessage>(PoolEventBatches batches) : IC
     where TMessage : class
 {
     public Task Consume(ConsumeContext<TMessage> context) => batches.ApplyAsync(
-        context.MessageId ?? throw new InvalidOperationException($"A {typeof(TMessage).Name} arrived without a message id."),
-        GetType().Name,
-        CandidateId(context.Message),
-        candidate => Apply(context.Message, candidate),
+        [ChangeOf(context.MessageId ?? throw new InvalidOperationException($"A {typeof(TMessage).Name} arrived without a message id."), context.Message)],
         context.CancellationToken);
 
-    protected abstract Guid CandidateId(TMessage message);
-
-    protected abstract void Apply(TMessage message, PoolCandidate candidate);
+    /// <summary>The event's change to its candidate, under this consumer's inbox key (the batch consumer uses it too).</summary>
+    protected abstract PoolChange ChangeOf(Guid messageId, TMessage message);
 }
 
 public sealed class CandidateRegisteredConsumer(PoolEventBatches batches) : PoolEventConsumer<CandidateRegistered>(batches)
 {
-    protected override Guid CandidateId(CandidateRegistered message) => message.CandidateId;
-
-    protected override void Apply(CandidateRegistered message, PoolCandidate candidate) => Register(message, candidate);
-
-    internal static void Register(CandidateRegistered message, PoolCandidate candidate)
-    {
-        if (!candidate.Erased)
+    internal static PoolChange Change(Guid messageId, CandidateRegistered message) =>
+        new(messageId, nameof(CandidateRegisteredConsumer), message.CandidateId, candidate =>
         {
-            candidate.RegisteredAt = message.RegisteredAt;
-        }
+            if (!candidate.Erased)
+            {
+                candidate.RegisteredAt = message.RegisteredAt;
+            }
 
-        candidate.ApplyProfile(message.Profile, message.RegisteredAt);
-        candidate.ApplyAvailability(message.Availability, message.RegisteredAt);
-        candidate.ApplyVetting(message.Vetting, message.RegisteredAt);
-    }
+            candidate.ApplyProfile(message.Profile, message.RegisteredAt);
+            candidate.ApplyAvailability(message.Availability, message.RegisteredAt);
+            candidate.ApplyVetting(message.Vetting, message.RegisteredAt);
+        });
+
+    protected override PoolChange ChangeOf(Guid messageId, CandidateRegistered message) => Change(messageId, message);
 }
 
 public sealed class CandidateProfileChangedConsumer(PoolEventBatches batches) : PoolEventConsumer<CandidateProfileChanged>(batches)
 {
-    protected override Guid CandidateId(CandidateProfileChanged message) => message.CandidateId;
+    internal static PoolChange Change(Guid messageId, CandidateProfileChanged message) =>
+        new(messageId, nameof(CandidateProfileChangedConsumer), message.CandidateId, c => c.ApplyProfile(message.Profile, message.ChangedAt));
 
-    protected override void Apply(CandidateProfileChanged message, PoolCandidate candidate) => candidate.ApplyProfile(message.Profile, message.ChangedAt);
+    protected override PoolChange ChangeOf(Guid messageId, CandidateProfileChanged message) => Change(messageId, message);
 }
 
 public sealed class CandidateAvailabilityChangedConsumer(PoolEventBatches batches) : PoolEventConsumer<CandidateAvailabilityChanged>(batches)
 {
-    protected override Guid CandidateId(CandidateAvailabilityChanged message) => message.CandidateId;
+    internal static PoolChange Change(Guid messageId, CandidateAvailabilityChanged message) =>
+        new(messageId, nameof(CandidateAvailabilityChangedConsumer), message.CandidateId, c => c.ApplyAvailability(message.Availability, message.ChangedAt));
 
-    protected override void Apply(CandidateAvailabilityChanged message, PoolCandidate candidate) => candidate.ApplyAvailability(message.Availability, message.ChangedAt);
+    protected override PoolChange ChangeOf(Guid messageId, CandidateAvailabilityChanged message) => Change(messageId, message);
 }
 
 public sealed class CandidateVettingChangedConsumer(PoolEventBatches batches) : PoolEventConsumer<CandidateVettingChanged>(batches)
 {
-    protected override Guid CandidateId(CandidateVettingChanged message) => message.CandidateId;
+    internal static PoolChange Change(Guid messageId, CandidateVettingChanged message) =>
+        new(messageId, nameof(CandidateVettingChangedConsumer), message.CandidateId, c => c.ApplyVetting(message.Vetting, message.ChangedAt));
 
-    protected override void Apply(CandidateVettingChanged message, PoolCandidate candidate) => candidate.ApplyVetting(message.Vetting, message.ChangedAt);
+    protected override PoolChange ChangeOf(Guid messageId, CandidateVettingChanged message) => Change(messageId, message);
 }
 
 /// <summary>
@@ -93,14 +91,10 @@ public sealed class CandidateEventBatchConsumer(PoolEventBatches batches) : ICon
 
     private static PoolChange? ChangeOf(CandidateEventBatchEntry entry) => entry switch
     {
-        { Registered: { } e, ProfileChanged: null, AvailabilityChanged: null, VettingChanged: null } =>
-            new(entry.MessageId, nameof(CandidateRegisteredConsumer), e.CandidateId, c => CandidateRegisteredConsumer.Register(e, c)),
-        { Registered: null, ProfileChanged: { } e, AvailabilityChanged: null, VettingChanged: null } =>
-            new(entry.MessageId, nameof(CandidateProfileChangedConsumer), e.CandidateId, c => c.ApplyProfile(e.Profile, e.ChangedAt)),
-        { Registered: null, ProfileChanged: null, AvailabilityChanged: { } e, VettingChanged: null } =>
-            new(entry.MessageId, nameof(CandidateAvailabilityChangedConsumer), e.CandidateId, c => c.ApplyAvailability(e.Availability, e.ChangedAt)),
-        { Registered: null, ProfileChanged: null, AvailabilityChanged: null, VettingChanged: { } e } =>
-            new(entry.MessageId, nameof(CandidateVettingChangedConsumer), e.CandidateId, c => c.ApplyVetting(e.Vetting, e.ChangedAt)),
+        { Registered: { } e, ProfileChanged: null, AvailabilityChanged: null, VettingChanged: null } => CandidateRegisteredConsumer.Change(entry.MessageId, e),
+        { Registered: null, ProfileChanged: { } e, AvailabilityChanged: null, VettingChanged: null } => CandidateProfileChangedConsumer.Change(entry.MessageId, e),
+        { Registered: null, ProfileChanged: null, AvailabilityChanged: { } e, VettingChanged: null } => CandidateAvailabilityChangedConsumer.Change(entry.MessageId, e),
+        { Registered: null, ProfileChanged: null, AvailabilityChanged: null, VettingChanged: { } e } => CandidateVettingChangedConsumer.Change(entry.MessageId, e),
         _ => null,
     };
 }

@@ -31,17 +31,11 @@ public sealed partial class PoolEventBatches(IServiceScopeFactory scopes, IndexR
     private Task? _loop;
 
     /// <summary>
-    /// Applies <paramref name="apply"/> to the candidate's row once per (<paramref name="messageId"/>,
-    /// <paramref name="consumer"/>), and completes once that is committed and the index holds it. A message applied
-    /// before changes nothing (the index is refreshed all the same, in case its first attempt failed after the commit).
-    /// </summary>
-    public Task ApplyAsync(Guid messageId, string consumer, Guid candidateId, Action<PoolCandidate> apply, CancellationToken cancellationToken) =>
-        ApplyAsync([new PoolChange(messageId, consumer, candidateId, apply)], cancellationToken);
-
-    /// <summary>
-    /// Applies each change as <see cref="ApplyAsync(Guid, string, Guid, Action{PoolCandidate}, CancellationToken)"/>
-    /// does, independently of the others: completes once all are applied, or throws the first failure once every
-    /// change has been tried, so that a redelivery finds the others applied and retries only what failed.
+    /// Applies each change to its candidate's row once per (<see cref="PoolChange.MessageId"/>,
+    /// <see cref="PoolChange.Consumer"/>), independently of the others, and completes once all are committed and the
+    /// index holds them; or throws the first failure once every change has been tried, so that a redelivery finds the
+    /// others applied and retries only what failed. A change applied before changes nothing (the index is refreshed all
+    /// the same, in case its first attempt failed after the commit).
     /// </summary>
     public async Task ApplyAsync(IReadOnlyList<PoolChange> changes, CancellationToken cancellationToken)
     {

@@ -237,22 +237,9 @@ public sealed partial class AppHostProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>The checkout the tests run from (the folder holding InterimPlatform.sln).</summary>
-    public static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "InterimPlatform.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        return directory?.FullName ?? throw new InvalidOperationException("The repository root (InterimPlatform.sln) was not found above the test output.");
-    }
-
     private static string AppHostExecutable()
     {
-        var configuration = typeof(AppHostProcess).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
-        var executable = Path.Combine(RepositoryRoot(), "AppHost", "bin", configuration, "net10.0", "InterimPlatform.AppHost");
+        var executable = Checkout.Executable("AppHost", "InterimPlatform.AppHost");
         return File.Exists(executable) ? executable : throw new FileNotFoundException("Build the AppHost first.", executable);
     }
 

@@ -75,7 +75,7 @@ public sealed class ClusterModeTests(PlatformServers servers) : IAsyncLifetime
         _adminKey = $"ipk.bootstrapadmin.{GeneratedSecret.Create(40)}";
         secrets["gateway-bootstrap-admin-key"] = $"bootstrapadmin:{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(_adminKey)))}";
 
-        var objects = KustomizeRenderer.Render(Path.Combine(KustomizeRenderer.DeployDirectory(AppHostProcess.RepositoryRoot()), "base"));
+        var objects = KustomizeRenderer.Render(Path.Combine(KustomizeRenderer.DeployDirectory(Checkout.Root()), "base"));
         _environments = s_services.ToDictionary(s => s, s => EnvironmentOf(objects, s, secrets));
     }
 
@@ -127,9 +127,8 @@ public sealed class ClusterModeTests(PlatformServers servers) : IAsyncLifetime
 
     private void Start(string service, Dictionary<string, string> environment)
     {
-        var configuration = typeof(ClusterModeTests).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
         var project = char.ToUpperInvariant(service[0]) + service[1..];
-        var executable = Path.Combine(AppHostProcess.RepositoryRoot(), "services", project, "bin", configuration, "net10.0", $"InterimPlatform.{project}");
+        var executable = Checkout.Executable($"services/{project}", $"InterimPlatform.{project}");
         Assert.True(File.Exists(executable), $"{executable} is missing: build the solution.");
         var start = new ProcessStartInfo(executable)
         {

@@ -323,7 +323,7 @@ public sealed class PartnerIntakeTests(PlatformServers servers) : IAsyncLifetime
     [Fact]
     public async Task The_documented_example_with_a_local_time_offset_is_accepted()
     {
-        var example = JsonNode.Parse(File.ReadAllText(Path.Combine(AppHostProcess.RepositoryRoot(), "docs", "partners", "examples", "upsert.json")))!.AsObject();
+        var example = JsonNode.Parse(File.ReadAllText(Path.Combine(Checkout.Root(), "docs", "partners", "examples", "upsert.json")))!.AsObject();
         example["messageId"] = Guid.NewGuid().ToString();
         example["candidate"]!["partnerPersonId"] = "G-" + Guid.NewGuid().ToString("N")[..8];
         example["candidate"]!["email"] = $"{Guid.NewGuid():N}@example.no";

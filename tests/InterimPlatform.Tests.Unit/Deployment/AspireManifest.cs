@@ -16,21 +16,9 @@ public sealed class AspireManifest : IAsyncLifetime
 
     public string Text { get; private set; } = "";
 
-    public static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "InterimPlatform.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        return directory?.FullName ?? throw new InvalidOperationException("The repository root (InterimPlatform.sln) was not found above the test output.");
-    }
-
     public async Task InitializeAsync()
     {
-        var configuration = typeof(AspireManifest).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
-        var appHost = Path.Combine(RepositoryRoot(), "AppHost", "bin", configuration, "net10.0", "InterimPlatform.AppHost");
+        var appHost = Checkout.Executable("AppHost", "InterimPlatform.AppHost");
         Assert.True(File.Exists(appHost), $"{appHost} is missing: build the AppHost (the solution's build does).");
         var output = Path.Combine(_directory, "aspire-manifest.json");
         var start = new ProcessStartInfo(appHost, ["--publisher", "manifest", "--output-path", output])

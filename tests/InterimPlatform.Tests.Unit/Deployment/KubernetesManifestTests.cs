@@ -22,7 +22,7 @@ public sealed partial class KubernetesManifestTests(AspireManifest manifest) : I
     private static readonly string[] s_modelPrefixes = ["ConnectionStrings__", "services__", "GatewayIdentity__", "OTEL_"];
 
     private static IReadOnlyList<IKubernetesObject> Render(string overlay) =>
-        KustomizeRenderer.Render(Path.Combine(KustomizeRenderer.DeployDirectory(AspireManifest.RepositoryRoot()), "overlays", overlay));
+        KustomizeRenderer.Render(Path.Combine(KustomizeRenderer.DeployDirectory(Checkout.Root()), "overlays", overlay));
 
     private static V1Container Container(V1Deployment deployment) =>
         Assert.Single(deployment.Spec.Template.Spec.Containers, c => c.Name == deployment.Metadata.Name);
@@ -248,7 +248,7 @@ public sealed partial class KubernetesManifestTests(AspireManifest manifest) : I
             AssertPermissions(service.Permissions, permissions[user.Metadata.Name]);
         }
 
-        var partners = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(AspireManifest.RepositoryRoot(), "AppHost", "appsettings.json")))!["Partners"]!.AsArray().Select(p => (string)p!).ToList();
+        var partners = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(Checkout.Root(), "AppHost", "appsettings.json")))!["Partners"]!.AsArray().Select(p => (string)p!).ToList();
         var provisioning = PartnerNetworks.Provisioning(partners, partners.ToDictionary(p => p, _ => "unused"));
         foreach (var partner in provisioning.Users)
         {
@@ -358,7 +358,7 @@ public sealed partial class KubernetesManifestTests(AspireManifest manifest) : I
     [Fact]
     public void Each_Deployment_runs_the_image_its_project_builds()
     {
-        var root = AspireManifest.RepositoryRoot();
+        var root = Checkout.Root();
         var objects = KustomizeRenderer.Render(Path.Combine(KustomizeRenderer.DeployDirectory(root), "base"));
         foreach (var (name, project) in manifest.Projects)
         {
