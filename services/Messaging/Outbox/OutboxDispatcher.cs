@@ -107,18 +107,7 @@ public sealed partial class OutboxDispatcher<TDbContext>(
     private async Task<(int Sent, int Claimed, Exception? BrokerFault)> DispatchOnceAsync(TDbContext db, CancellationToken cancellationToken)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        var batch = await db.Set<OutboxMessage>()
-            .FromSql($"""
-                SELECT o.* FROM outbox_messages o
-                WHERE o.sent_at IS NULL
-                  AND NOT EXISTS (
-                      SELECT 1 FROM outbox_messages earlier
-                      WHERE earlier.aggregate_id = o.aggregate_id AND earlier.sent_at IS NULL AND earlier.sequence < o.sequence)
-                ORDER BY o.sequence
-                LIMIT {BatchSize}
-                FOR UPDATE SKIP LOCKED
-                """)
-            .ToListAsync(cancellationToken).ConfigureAwait(false);
+        var batch = await ClaimAsync(db, cancellationToken).ConfigureAwait(false);
         if (batch.Count == 0)
         {
             return (0, 0, null);
@@ -198,6 +187,41 @@ public sealed partial class OutboxDispatcher<TDbContext>(
         await db.SaveChangesAsync(CancellationToken.None).ConfigureAwait(false);
         await transaction.CommitAsync(CancellationToken.None).ConfigureAwait(false);
         return (sent.Count, batch.Count, brokerFault);
+    }
+
+    /// <summary>
+    /// Claims the oldest unsent rows no other instance holds and keeps the first of each aggregate, unless an earlier
+    /// row of that aggregate is still unsent (another instance holds it): at most one row per aggregate, its oldest.
+    /// </summary>
+    /// <remarks>
+    /// Two plain statements rather than one with a correlated <c>NOT EXISTS</c>: after a burst, the statistics still
+    /// say almost every row was sent, and the planner then checked each claimed row against every unsent row (a
+    /// backlog of 20,000 took 5.5 s per claim). Both statements here read at most the claim and what other instances
+    /// hold, whatever the planner believes: every unsent row older than the last one claimed is either claimed here
+    /// or held by another instance (SKIP LOCKED). The later rows of an aggregate claimed here wait for the next claim.
+    /// </remarks>
+    private static async Task<List<OutboxMessage>> ClaimAsync(TDbContext db, CancellationToken cancellationToken)
+    {
+        var claimed = await db.Set<OutboxMessage>()
+            .FromSql($"SELECT * FROM outbox_messages WHERE sent_at IS NULL ORDER BY sequence LIMIT {BatchSize} FOR UPDATE SKIP LOCKED")
+            .ToListAsync(cancellationToken).ConfigureAwait(false);
+        if (claimed.Count == 0)
+        {
+            return claimed;
+        }
+
+        var heads = claimed.GroupBy(row => row.AggregateId).Select(rows => rows.MinBy(row => row.Sequence)!).ToList();
+        var aggregates = heads.Select(row => row.AggregateId).ToArray();
+        var headSequences = heads.Select(row => row.Sequence).ToArray();
+        var last = claimed.Max(row => row.Sequence);
+        var heldElsewhere = (await db.Database.SqlQuery<string>($"""
+                SELECT DISTINCT o.aggregate_id AS "Value"
+                FROM unnest({aggregates}::text[], {headSequences}::bigint[]) AS head(aggregate_id, sequence)
+                JOIN outbox_messages o ON o.aggregate_id = head.aggregate_id AND o.sequence < head.sequence
+                WHERE o.sent_at IS NULL AND o.sequence < {last}
+                """)
+            .ToListAsync(cancellationToken).ConfigureAwait(false)).ToHashSet(StringComparer.Ordinal);
+        return [.. heads.Where(row => !heldElsewhere.Contains(row.AggregateId)).OrderBy(row => row.Sequence)];
     }
 
     private async Task PublishAsync(OutboxMessage row, object message, Type type, CancellationToken cancellationToken)
